@@ -1,0 +1,450 @@
+"""The budget data model: who publishes (regions, departments, units), what they publish
+(disclosures in versions) and every figure, project, indicator and paragraph read from it.
+
+Figures are stored in long format, one row per printed cell: (disclosure, table, code,
+column) → amount in 万元, with the name as printed and the source page. One shape serves all
+nine tables, so comparisons, rankings and the CSV export are the same query on every table.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+
+from budgets.codes import classification_level, parent_code
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class Region(models.Model):
+    """A budget level: 河北省 › 唐山市 › 芦台经济开发区."""
+
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children",
+        verbose_name="上级",
+    )
+    slug = models.SlugField("网址标识", max_length=200, unique=True, allow_unicode=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "地区/预算级次"
+        ordering = ["slug"]
+        constraints = [
+            models.UniqueConstraint(fields=["parent", "name"], name="region_unique_name_in_parent"),
+        ]
+
+    def __str__(self) -> str:
+        return " › ".join(r.name for r in self.lineage())
+
+    def lineage(self) -> list["Region"]:
+        """This region and its ancestors, top first."""
+        chain, region = [], self
+        while region is not None:
+            chain.append(region)
+            region = region.parent
+        return chain[::-1]
+
+    def descendant_ids(self) -> list[int]:
+        """Ids of this region and every region below it."""
+        ids, frontier = [self.pk], [self.pk]
+        while frontier:
+            frontier = list(Region.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            ids.extend(frontier)
+        return ids
+
+
+class Department(models.Model):
+    """A budget department (部门) or one of its units (单位, code = department code + 3 digits).
+
+    Codes repeat across regions (two different 711s), so identity is (region, code).
+    """
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments",
+                               verbose_name="地区")
+    code = models.CharField("编码", max_length=20)
+    name = models.CharField("名称", max_length=200)
+    parent = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
+        verbose_name="主管部门",
+    )
+
+    class Meta:
+        verbose_name = verbose_name_plural = "部门/单位"
+        ordering = ["region__slug", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "code"], name="department_unique_code_in_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def is_unit(self) -> bool:
+        return self.parent_id is not None
+
+    @property
+    def scope(self) -> str:
+        return "unit" if self.is_unit else "department"
+
+
+class DepartmentName(models.Model):
+    """A spelling of a department's name met in documents (芦台经济开发区群工部 …)."""
+
+    department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="names")
+    name = models.CharField("名称", max_length=200)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "名称变体"
+        constraints = [
+            models.UniqueConstraint(fields=["department", "name"], name="department_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class SourceDocument(models.Model):
+    """An original file as received (PDF/DOCX/XLSX, or a transcription), kept whatever happens."""
+
+    class Status(models.TextChoices):
+        RECEIVED = "received", "已接收"
+        PROCESSING = "processing", "处理中"
+        STORED = "stored", "已读取"
+        FAILED = "failed", "失败"
+        DUPLICATE = "duplicate", "重复文件"
+
+    file = models.FileField("原始文件", upload_to="documents/%Y/%m/", blank=True)
+    original_name = models.CharField("文件名", max_length=255)
+    sha256 = models.CharField("SHA-256", max_length=64, db_index=True)
+    format = models.CharField("格式", max_length=10)
+    size = models.PositiveBigIntegerField("大小（字节）", default=0)
+    page_count = models.PositiveIntegerField("页数", null=True, blank=True)
+    region = models.ForeignKey(Region, null=True, blank=True, on_delete=models.PROTECT,
+                               verbose_name="地区")
+    status = models.CharField("状态", max_length=12, choices=Status.choices,
+                              default=Status.RECEIVED)
+    error = models.TextField("错误", blank=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                    on_delete=models.SET_NULL, verbose_name="上传人")
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "原始文件"
+        ordering = ["-uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class TableKind(models.TextChoices):
+    SUMMARY = "summary", "部门预算收支总表"
+    REVENUE_BY_FUNCTION = "revenue_by_function", "部门预算收入总表"
+    EXPENDITURE_BY_FUNCTION = "expenditure_by_function", "部门预算支出总表"
+    FISCAL_SUMMARY = "fiscal_summary", "财政拨款收支总表"
+    GENERAL_BUDGET_BY_FUNCTION = "general_budget_by_function", "一般公共预算财政拨款支出表"
+    BASIC_BY_ECONOMIC = "basic_by_economic", "一般公共预算财政拨款基本支出表"
+    GOV_FUND_BY_FUNCTION = "gov_fund_by_function", "政府性基金预算财政拨款支出表"
+    STATE_CAPITAL_BY_FUNCTION = "state_capital_by_function", "国有资本经营预算财政拨款支出表"
+    SANGONG = "sangong", "财政拨款“三公”经费支出表"
+
+
+class DisclosureQuerySet(models.QuerySet):
+    def published(self):
+        return self.filter(status=Disclosure.Status.PUBLISHED)
+
+
+class Disclosure(models.Model):
+    """One version of one department's (or unit's) budget for one year."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "草稿"
+        PUBLISHED = "published", "已公开"
+        SUPERSEDED = "superseded", "已被替换"
+        DISCARDED = "discarded", "已废弃"
+
+    department = models.ForeignKey(Department, on_delete=models.PROTECT,
+                                   related_name="disclosures", verbose_name="部门/单位")
+    year = models.PositiveSmallIntegerField("预算年度")
+    version = models.PositiveSmallIntegerField("版本", default=1)
+    status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
+    document = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.PROTECT,
+                                 related_name="disclosures", verbose_name="原始文件")
+    title = models.CharField("标题", max_length=300, blank=True)
+    name_as_printed = models.CharField("表头名称", max_length=200, blank=True)
+    summary_layout = models.PositiveSmallIntegerField("收支总表格式", default=2024)
+    created_at = models.DateTimeField("创建时间", auto_now_add=True)
+    published_at = models.DateTimeField("公开时间", null=True, blank=True)
+    published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+",
+                                     verbose_name="公开人")
+    superseded_at = models.DateTimeField("替换时间", null=True, blank=True)
+    superseded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                                      on_delete=models.SET_NULL, related_name="+",
+                                      verbose_name="替换人")
+
+    objects = DisclosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预算公开"
+        ordering = ["department", "-year", "-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["department", "year", "version"],
+                                    name="disclosure_unique_version"),
+            models.UniqueConstraint(fields=["department", "year"],
+                                    condition=Q(status="published"),
+                                    name="disclosure_one_published_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.department} {self.year}年 v{self.version}"
+
+    def get_absolute_url(self) -> str:
+        department = self.department
+        return reverse("budgets:department-detail", kwargs={
+            "region": department.region.slug, "code": department.code, "year": self.year,
+        })
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class DisclosureTable(models.Model):
+    """One of the nine tables as met in the document: where it was and whether it was empty."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="tables")
+    table = models.CharField("表", max_length=32, choices=TableKind.choices)
+    title = models.CharField("标题", max_length=200, blank=True)
+    first_page = models.PositiveIntegerField("起始页", null=True, blank=True)
+    last_page = models.PositiveIntegerField("结束页", null=True, blank=True)
+    row_count = models.PositiveIntegerField("行数", default=0)
+    empty_note = models.CharField("空表说明", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开表"
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "table"], name="table_unique_per_disclosure"),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_table_display()
+
+    @property
+    def is_empty(self) -> bool:
+        return self.row_count == 0
+
+
+class FigureQuerySet(models.QuerySet):
+    def of_table(self, table: str, column: str | None = None):
+        qs = self.filter(table=table)
+        return qs if column is None else qs.filter(column=column)
+
+    def published(self):
+        return self.filter(disclosure__status=Disclosure.Status.PUBLISHED)
+
+
+class Figure(models.Model):
+    """One printed amount: a cell of one of the nine tables."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="figures")
+    table = models.CharField("表", max_length=32, choices=TableKind.choices)
+    code = models.CharField("编码", max_length=32, blank=True)
+    name = models.CharField("名称（原文）", max_length=200)
+    column = models.CharField("栏目", max_length=32)
+    amount = models.DecimalField("金额（万元）", **MONEY)
+    row = models.PositiveSmallIntegerField("行序")
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    objects = FigureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "金额"
+        ordering = ["disclosure", "table", "row", "column"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "table", "code", "column"],
+                                    name="figure_unique_cell"),
+        ]
+        indexes = [models.Index(fields=["table", "code", "column"], name="figure_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.code or '合计'} {self.column} = {self.amount}"
+
+    @property
+    def level(self) -> int:
+        return classification_level(self.code)
+
+    @property
+    def parent_code(self) -> str | None:
+        return parent_code(self.code)
+
+
+class Classification(models.Model):
+    """Reference list of functional (201 › 20129 › 2012901) and economic (301 › 30101) codes."""
+
+    class Kind(models.TextChoices):
+        FUNCTION = "function", "支出功能分类"
+        ECONOMIC = "economic", "支出经济分类"
+
+    kind = models.CharField("类别", max_length=10, choices=Kind.choices)
+    year = models.PositiveSmallIntegerField("年度")
+    code = models.CharField("编码", max_length=10)
+    name = models.CharField("名称", max_length=100)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.CASCADE,
+                               related_name="children", verbose_name="上级")
+
+    class Meta:
+        verbose_name = verbose_name_plural = "分类科目"
+        ordering = ["kind", "year", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "code"], name="classification_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+    @property
+    def level(self) -> int:
+        return classification_level(self.code)
+
+
+class Project(models.Model):
+    """A project with its 绩效目标表."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="projects")
+    order = models.PositiveSmallIntegerField("序号")
+    code = models.CharField("项目编码", max_length=40, blank=True)
+    name = models.CharField("项目名称", max_length=300)
+    budget = models.DecimalField("预算数（万元）", null=True, blank=True, **MONEY)
+    fiscal_funds = models.DecimalField("财政资金", null=True, blank=True, **MONEY)
+    other_funds = models.DecimalField("其他资金", null=True, blank=True, **MONEY)
+    purpose = models.TextField("资金用途", blank=True)
+    plan_q1 = models.CharField("3月底支出计划", max_length=20, blank=True)
+    plan_q2 = models.CharField("6月底支出计划", max_length=20, blank=True)
+    plan_q3 = models.CharField("10月底支出计划", max_length=20, blank=True)
+    plan_q4 = models.CharField("12月底支出计划", max_length=20, blank=True)
+    goal = models.TextField("绩效目标", blank=True)
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "项目"
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "order"], name="project_unique_order"),
+        ]
+        indexes = [models.Index(fields=["code"], name="project_code")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def plan(self) -> list[str]:
+        return [self.plan_q1, self.plan_q2, self.plan_q3, self.plan_q4]
+
+
+class Indicator(models.Model):
+    """One KPI row: 一级 › 二级 › 三级指标, description, target value as printed, basis."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    order = models.PositiveSmallIntegerField("序号")
+    level1 = models.CharField("一级指标", max_length=50)
+    level2 = models.CharField("二级指标", max_length=50)
+    level3 = models.CharField("三级指标", max_length=300)
+    description = models.TextField("指标描述", blank=True)
+    value = models.CharField("指标值", max_length=200, blank=True)
+    basis = models.CharField("指标值确定依据", max_length=300, blank=True)
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "绩效指标"
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "order"], name="indicator_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level1} › {self.level2} › {self.level3}"
+
+
+class NarrativeSection(models.Model):
+    """A numbered section of the 情况说明."""
+
+    class Key(models.TextChoices):
+        DUTIES = "duties", "部门职责及机构设置"
+        OVERVIEW = "overview", "预算安排总体情况"
+        OPERATING_COSTS = "operating_costs", "机关运行经费"
+        SANGONG = "sangong", "“三公”经费说明"
+        PERFORMANCE = "performance", "整体绩效目标"
+        SPECIAL_FUNDS = "special_funds", "主管专项资金"
+        PROJECTS = "projects", "项目预算及绩效目标"
+        PROCUREMENT = "procurement", "政府采购"
+        ASSETS = "assets", "国有资产"
+        GLOSSARY = "glossary", "名词解释"
+        OTHER = "other", "其他说明"
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="sections")
+    order = models.PositiveSmallIntegerField("序号")
+    key = models.CharField("类别", max_length=20, choices=Key.choices)
+    title = models.CharField("标题", max_length=200)
+    text = models.TextField("正文", blank=True)
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "情况说明"
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "order"], name="section_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class OrganisationUnit(models.Model):
+    """A row of the 部门机构设置情况 table."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE,
+                                   related_name="organisation")
+    order = models.PositiveSmallIntegerField("序号")
+    name = models.CharField("单位名称", max_length=200)
+    nature = models.CharField("单位性质", max_length=50, blank=True)
+    rank = models.CharField("单位规格", max_length=50, blank=True)
+    funding = models.CharField("经费保障形式", max_length=50, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "机构设置"
+        ordering = ["disclosure", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["disclosure", "order"], name="organisation_unique_order"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Finding(models.Model):
+    """An identity that does not hold, or prose that contradicts a table."""
+
+    disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="findings")
+    rule = models.CharField("规则", max_length=60)
+    table = models.CharField("表", max_length=32, blank=True)
+    code = models.CharField("行", max_length=32, blank=True)
+    column = models.CharField("栏目", max_length=32, blank=True)
+    expected = models.DecimalField("应为", null=True, blank=True, **MONEY)
+    found = models.DecimalField("实际", null=True, blank=True, **MONEY)
+    message = models.TextField("说明")
+    page = models.PositiveIntegerField("页码", null=True, blank=True)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "校验发现"
+        ordering = ["disclosure", "table", "code", "pk"]
+
+    def __str__(self) -> str:
+        return self.message
+
+    @property
+    def difference(self) -> Decimal | None:
+        if self.expected is None or self.found is None:
+            return None
+        return self.found - self.expected

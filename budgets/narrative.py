@@ -1,0 +1,94 @@
+"""Narrative-versus-table checks: the prose of the 情况说明 restates table figures.
+
+A prose amount may be in 元, 万元 or 亿元; it is converted to 万元 before comparing. Where the
+prose number equals the table figure but its unit is wrong (`4000元` for 4000.00 万元), the
+finding says it is a unit slip rather than a different amount.
+"""
+
+import re
+from decimal import Decimal
+
+from budgets.models import Disclosure, Finding, NarrativeSection, TableKind
+
+T = TableKind
+AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)")
+TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal("1"), "亿元": Decimal("10000")}
+# Between a keyword and its amount: no sentence break and no word of change (比上年增加 …).
+GAP = r"[^。；;，,\n]{0,16}?"
+CHANGE_WORDS = ("增加", "减少", "增长", "下降", "持平", "相比", "比上年", "较")
+
+# (section keys, keyword pattern, table, code, column, label)
+PROSE_FIGURES = [
+    (("overview",), r"收入总(?:额|计)", T.SUMMARY, "revenue_total", "total", "收入总额"),
+    (("overview",), r"支出总(?:额|计)", T.SUMMARY, "expenditure_total", "total", "支出总额"),
+    (("overview",), r"基本支出", T.EXPENDITURE_BY_FUNCTION, "", "basic", "基本支出"),
+    (("overview",), r"项目支出", T.EXPENDITURE_BY_FUNCTION, "", "project", "项目支出"),
+    (("overview",), r"人员经费", T.BASIC_BY_ECONOMIC, "", "personnel", "人员经费"),
+    (("overview",), r"公用经费", T.BASIC_BY_ECONOMIC, "", "public", "公用经费"),
+    (("operating_costs",), r"机关运行经费", T.BASIC_BY_ECONOMIC, "", "public", "机关运行经费"),
+    (("sangong",), r"“?三公”?经费(?:预算安排|总额|预算)", T.SANGONG, "sangong_total", "total",
+     "“三公”经费"),
+    (("sangong",), r"因公出国（境）费", T.SANGONG, "outbound", "total", "因公出国（境）费"),
+    (("sangong",), r"公务用车购置及运(?:行)?维(?:护)?(?:费|经费)", T.SANGONG, "vehicle", "total",
+     "公务用车购置及运维费"),
+    (("sangong",), r"公务用车购置费", T.SANGONG, "vehicle_purchase", "total", "公务用车购置费"),
+    (("sangong",), r"公务用车运(?:行)?维(?:护)?(?:费|经费)", T.SANGONG, "vehicle_operation",
+     "total", "公务用车运行维护费"),
+    (("sangong",), r"公务接待费", T.SANGONG, "reception", "total", "公务接待费"),
+]
+
+
+def first_amount_after(text: str, keyword: str) -> tuple[Decimal, str, str] | None:
+    """The first amount printed right after the keyword: (value in 万元, number, unit)."""
+    pattern = re.compile(f"(?:{keyword}){GAP}{AMOUNT.pattern}")
+    for match in pattern.finditer(text):
+        between = match.group(0)[: match.start(1) - match.start(0)]
+        if any(word in between for word in CHANGE_WORDS):
+            continue
+        number, unit = match.group(1), match.group(2)
+        return Decimal(number) * TO_WAN[unit], number, unit
+    return None
+
+
+def _compare(disclosure: Disclosure, *, section: NarrativeSection, keyword: str, label: str,
+             table: str, code: str, column: str, expected: Decimal | None) -> Finding | None:
+    said = first_amount_after(section.text, keyword)
+    if said is None or expected is None:
+        return None
+    value, number, unit = said
+    if abs(value - expected) <= Decimal("0.01"):
+        return None
+    if unit != "万元" and Decimal(number) == expected:
+        message = (f"单位笔误：情况说明“{section.title}”写“{label}{number}{unit}”，"
+                   f"表中为 {expected} 万元（数字相同，单位应为万元）")
+    else:
+        message = (f"情况说明“{section.title}”写{label}{number}{unit}"
+                   f"（{value.normalize():f} 万元），表中为 {expected} 万元")
+    return Finding(
+        disclosure=disclosure, rule="narrative_unit_slip" if "单位笔误" in message
+        else "narrative_mismatch", table=table, code=code, column=column,
+        expected=expected, found=value.quantize(Decimal("0.01")), message=message,
+        page=section.page,
+    )
+
+
+def narrative_findings(disclosure: Disclosure, cells) -> list[Finding]:
+    sections = list(disclosure.sections.all())
+    findings = []
+    for keys, keyword, table, code, column, label in PROSE_FIGURES:
+        if not cells.has_table(table):
+            continue
+        for section in sections:
+            if section.key in keys:
+                findings.append(_compare(
+                    disclosure, section=section, keyword=keyword, label=label, table=table,
+                    code=code, column=column, expected=cells.get(table, code, column),
+                ))
+    for project in disclosure.projects.all():
+        for section in sections:
+            findings.append(_compare(
+                disclosure, section=section, keyword=re.escape(project.name),
+                label=project.name, table="project", code=project.code, column="budget",
+                expected=project.budget,
+            ))
+    return [f for f in findings if f is not None]

@@ -1,0 +1,74 @@
+"""The shape of the nine tables: their columns and the codes of their non-classification rows.
+
+This is the vocabulary shared by the sample-data files, the ingest pipeline, the validation
+and the CSV export (README.md lists the same keys).
+"""
+
+from budgets.models import TableKind
+
+FUNCTION_TABLES = (
+    TableKind.REVENUE_BY_FUNCTION,
+    TableKind.EXPENDITURE_BY_FUNCTION,
+    TableKind.GENERAL_BUDGET_BY_FUNCTION,
+    TableKind.GOV_FUND_BY_FUNCTION,
+    TableKind.STATE_CAPITAL_BY_FUNCTION,
+)
+CLASSIFIED_TABLES = FUNCTION_TABLES + (TableKind.BASIC_BY_ECONOMIC,)
+
+FUND_COLUMNS = ("total", "general_budget", "gov_fund", "state_capital")
+TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
+    TableKind.SUMMARY: ("total",),
+    TableKind.REVENUE_BY_FUNCTION: (
+        "total", "subtotal", "fiscal_allocation", "special_account", "business", "operating",
+        "superior_subsidy", "subordinate_remittance", "other", "carryover",
+    ),
+    TableKind.EXPENDITURE_BY_FUNCTION: (
+        "total", "basic", "project", "operating", "remit_superior", "subsidy_subordinate",
+    ),
+    TableKind.FISCAL_SUMMARY: FUND_COLUMNS,
+    TableKind.GENERAL_BUDGET_BY_FUNCTION: ("total", "basic", "project"),
+    TableKind.BASIC_BY_ECONOMIC: ("total", "personnel", "public"),
+    TableKind.GOV_FUND_BY_FUNCTION: ("total", "basic", "project"),
+    TableKind.STATE_CAPITAL_BY_FUNCTION: ("total", "basic", "project"),
+    TableKind.SANGONG: FUND_COLUMNS,
+}
+
+COLUMN_LABELS = {
+    "total": "合计", "subtotal": "本年收入小计", "fiscal_allocation": "财政拨款收入",
+    "special_account": "财政专户收入", "business": "事业收入", "operating": "经营收入",
+    "superior_subsidy": "上级补助收入", "subordinate_remittance": "附属单位上缴收入",
+    "other": "其他收入", "carryover": "上年结转", "basic": "基本支出", "project": "项目支出",
+    "remit_superior": "上解上级支出", "subsidy_subordinate": "对附属单位补助支出",
+    "personnel": "人员经费", "public": "公用经费", "general_budget": "一般公共预算",
+    "gov_fund": "政府性基金", "state_capital": "国有资本经营",
+}
+
+# Revenue sources of the 收支总表: 2024 layout, then the 2023 layout's replacement for 单位资金.
+REVENUE_ITEMS_2024 = ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds")
+REVENUE_ITEMS_2023 = REVENUE_ITEMS_2024[:4] + (
+    "business", "operating", "superior_subsidy", "subordinate_remittance", "other",
+)
+REVENUE_ITEM_LABELS = {
+    "general_budget": "一般公共预算拨款收入", "gov_fund": "政府性基金预算拨款收入",
+    "state_capital": "国有资本经营预算拨款收入", "special_account": "财政专户管理资金收入",
+    "unit_funds": "单位资金", "business": "事业收入", "operating": "事业单位经营收入",
+    "superior_subsidy": "上级补助收入", "subordinate_remittance": "附属单位上缴收入",
+    "other": "其他收入",
+}
+FISCAL_REVENUE_ITEMS = ("general_budget", "gov_fund", "state_capital")
+TOTAL_ROWS = (
+    "revenue_total", "expenditure_total", "carryover_in", "carryover_out",
+    "revenue_grand_total", "expenditure_grand_total",
+)
+RENHANG = "renhang"  # 人行科目: printed without a 3-digit code
+
+SANGONG_ROWS = {
+    "sangong_total": "“三公”经费小计",
+    "outbound": "因公出国（境）费",
+    "outbound_research": "教学科研人员因公出国（境）费",
+    "outbound_other": "其他因公出国（境）费",
+    "vehicle": "公务用车购置及运维费",
+    "vehicle_purchase": "公务用车购置费",
+    "vehicle_operation": "公务用车运行维护费",
+    "reception": "公务接待费",
+}
