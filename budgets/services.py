@@ -20,6 +20,7 @@ from budgets.models import (
     Disclosure,
     DisclosureTable,
     Figure,
+    Finding,
     Indicator,
     NarrativeSection,
     OrganisationUnit,
@@ -162,6 +163,10 @@ def disclosures_store(
         _store_projects(disclosure, item.get("projects") or [])
         _store_narrative(disclosure, item)
         validate_identities(disclosure)
+        Finding.objects.bulk_create(
+            Finding(disclosure=disclosure, rule="reading", message=problem)
+            for problem in item.get("reading_problems") or []
+        )
         stored.append(disclosure)
     return stored
 

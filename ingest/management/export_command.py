@@ -1,0 +1,34 @@
+"""What export_lines and export_indicators share: filters, output file, CSV writing."""
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db.models import Q
+
+from budgets.exports import write_csv
+from budgets.models import Region
+
+
+class ExportCommand(BaseCommand):
+    columns: list[str]
+    region_field: str
+    year_field: str
+
+    def add_arguments(self, parser):
+        parser.add_argument("--year", type=int)
+        parser.add_argument("--region", help="region slug or name (sub-regions included)")
+        parser.add_argument("--output", help="file to write (default: standard output)")
+
+    def handle(self, *args, year, region, output, **options):
+        queryset = self.queryset()
+        if year:
+            queryset = queryset.filter(**{self.year_field: year})
+        if region:
+            found = Region.objects.filter(Q(slug=region) | Q(name=region)).first()
+            if found is None:
+                raise CommandError(f"unknown region: {region}")
+            queryset = queryset.filter(**{self.region_field: found.descendant_ids()})
+        if output:
+            with open(output, "w", encoding="utf-8", newline="") as stream:
+                count = write_csv(self.rows(queryset), self.columns, stream)
+            self.stderr.write(f"{count} rows written to {output}")
+        else:
+            write_csv(self.rows(queryset), self.columns, self.stdout._out)

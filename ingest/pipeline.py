@@ -1,0 +1,134 @@
+"""The whole pipeline for one file: keep the original, read it, recognise the disclosure tables,
+store them as new draft versions with their findings — or store nothing but the file and the
+error. Re-reading a file already stored (same SHA-256) is a no-op that says so."""
+
+import hashlib
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.core.files import File
+from django.db import transaction
+
+from budgets.models import Disclosure, Region, SourceDocument
+from budgets.services import disclosure_publish, disclosures_store
+from ingest.docx_reader import read_docx
+from ingest.extract import ExtractedDocument, UnreadableDocument
+from ingest.filetype import detect_format
+from ingest.pdf_reader import read_pdf
+from ingest.recognise import recognise
+from ingest.records import part_record
+from ingest.xlsx_reader import read_xlsx
+
+logger = logging.getLogger(__name__)
+READERS = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx}
+
+
+@dataclass
+class IngestResult:
+    document: SourceDocument
+    disclosures: list[Disclosure] = field(default_factory=list)
+    duplicate_of: SourceDocument | None = None
+    seconds: float = 0.0
+
+    @property
+    def failed(self) -> bool:
+        return self.document.status == SourceDocument.Status.FAILED
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def read_document(path: Path, backend: str = "pdfplumber") -> ExtractedDocument:
+    kind = detect_format(path)
+    if kind == "pdf":
+        return read_pdf(path, backend=backend)
+    return READERS[kind](path)
+
+
+def document_data(extracted: ExtractedDocument, *, expected_year: int | None = None,
+                  expected_code: str | None = None) -> dict:
+    """Recognised records of one document, in the shape `disclosures_store` takes."""
+    parts = recognise(extracted)
+    if not parts:
+        raise UnreadableDocument("文件中没有找到部门预算公开表（收支总表、收入总表……），不是部门预算公开文件")
+    department = parts[0]
+    if not department.code or department.year is None:
+        raise UnreadableDocument("表头中没有找到部门编码名称或预算年度")
+    if expected_year and department.year != expected_year:
+        raise UnreadableDocument(f"文件是 {department.year} 年度预算，不是所选的 {expected_year} 年度")
+    if expected_code and department.code != expected_code:
+        raise UnreadableDocument(
+            f"文件属于部门 {department.code} {department.name}，不是所选部门 {expected_code}")
+    disclosures = []
+    for part in parts:
+        problems: list[str] = []
+        record = part_record(part, problems)
+        if len(part.years_seen) > 1:
+            problems.append(f"表头中的预算年度不一致：{sorted(part.years_seen)}")
+        record["reading_problems"] = problems
+        disclosures.append(record)
+    return {"document": {"year": department.year, "summary_layout": summary_layout(disclosures[0]),
+                         "title": ""}, "disclosures": disclosures}
+
+
+def summary_layout(record: dict) -> int:
+    codes = {row[0] for row in record["tables"].get("summary", {}).get("rows", [])}
+    return 2023 if codes & {"business", "superior_subsidy", "subordinate_remittance"} else 2024
+
+
+def keep_original(path: Path, *, region: Region, user=None, original_name: str | None = None,
+                  sha256: str) -> SourceDocument:
+    document = SourceDocument(
+        original_name=original_name or path.name, sha256=sha256, format=path.suffix.lstrip("."),
+        size=path.stat().st_size, region=region, uploaded_by=user,
+        status=SourceDocument.Status.PROCESSING,
+    )
+    with open(path, "rb") as handle:
+        document.file.save(path.name, File(handle), save=False)
+    document.save()
+    return document
+
+
+def ingest_file(path: Path, *, region: Region, publish: bool = False, user=None,
+                expected_year: int | None = None, expected_code: str | None = None,
+                original_name: str | None = None, backend: str = "pdfplumber") -> IngestResult:
+    started = time.perf_counter()
+    path = Path(path)
+    sha256 = sha256_of(path)
+    earlier = SourceDocument.objects.filter(
+        sha256=sha256, status=SourceDocument.Status.STORED).first()
+    document = keep_original(path, region=region, user=user, original_name=original_name,
+                             sha256=sha256)
+    result = IngestResult(document=document)
+    if earlier is not None:
+        document.status, result.duplicate_of = SourceDocument.Status.DUPLICATE, earlier
+        document.error = f"与已读取的文件“{earlier.original_name}”完全相同（SHA-256 一致），未重复读取"
+        document.save(update_fields=["status", "error"])
+        result.seconds = time.perf_counter() - started
+        return result
+    try:
+        extracted = read_document(path, backend=backend)
+        document.format, document.page_count = extracted.format, extracted.page_count
+        data = document_data(extracted, expected_year=expected_year, expected_code=expected_code)
+        with transaction.atomic():
+            result.disclosures = disclosures_store(data=data, region=region, document=document)
+            if publish:
+                for disclosure in result.disclosures:
+                    disclosure_publish(disclosure=disclosure, user=user)
+        document.status = SourceDocument.Status.STORED
+    except UnreadableDocument as exc:
+        document.status, document.error = SourceDocument.Status.FAILED, str(exc)
+    except Exception as exc:  # a file we cannot make sense of must not take the caller down
+        logger.exception("ingest failed for %s", path)
+        document.status = SourceDocument.Status.FAILED
+        document.error = f"读取时出错（{exc.__class__.__name__}: {exc}），文件已保存，数据未入库"
+    document.save(update_fields=["status", "error", "format", "page_count"])
+    result.seconds = time.perf_counter() - started
+    return result
