@@ -64,7 +64,8 @@ def _page_blocks(path, page, number: int, backend: str) -> list:
     return [block for _, block in sorted(items, key=lambda item: item[0])]
 
 
-def read_pdf(path, backend: str = "pdfplumber") -> ExtractedDocument:
+def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocument:
+    """`on_page(n, total)` is called before page n is read (progress for the staff pages)."""
     try:
         pdf = pdfplumber.open(str(path))
     except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
@@ -74,11 +75,14 @@ def read_pdf(path, backend: str = "pdfplumber") -> ExtractedDocument:
     blocks, chars = [], 0
     with pdf:
         try:
+            total = len(pdf.pages)
             for number, page in enumerate(pdf.pages, start=1):
+                if on_page is not None:
+                    on_page(number, total)
                 chars += len(page.chars)
                 blocks += _page_blocks(path, page, number, backend)
                 page.close()
-            page_count = len(pdf.pages)
+            page_count = total
         except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
             raise UnreadableDocument(f"PDF 文件已损坏或不完整（{exc.__class__.__name__}）") from exc
     if chars == 0:

@@ -5,6 +5,7 @@ error. Re-reading a file already stored (same SHA-256) is a no-op that says so."
 import hashlib
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,10 +46,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_document(path: Path, backend: str = "pdfplumber") -> ExtractedDocument:
+Progress = Callable[[str, int | None, int | None], None]
+
+
+def read_document(path: Path, backend: str = "pdfplumber",
+                  progress: Progress | None = None) -> ExtractedDocument:
     kind = detect_format(path)
     if kind == "pdf":
-        return read_pdf(path, backend=backend)
+        on_page = (lambda n, total: progress("reading", n, total)) if progress else None
+        return read_pdf(path, backend=backend, on_page=on_page)
+    if progress:
+        progress("reading", None, None)
     return READERS[kind](path)
 
 
@@ -96,17 +104,29 @@ def keep_original(path: Path, *, region: Region, user=None, original_name: str |
     return document
 
 
-def ingest_file(path: Path, *, region: Region, publish: bool = False, user=None,
-                expected_year: int | None = None, expected_code: str | None = None,
-                original_name: str | None = None, backend: str = "pdfplumber") -> IngestResult:
-    started = time.perf_counter()
+def ingest_file(path: Path, *, region: Region, user=None, original_name: str | None = None,
+                **options) -> IngestResult:
+    """Keep a copy of the file as its original, then read it (see `ingest_document`)."""
     path = Path(path)
-    sha256 = sha256_of(path)
-    earlier = SourceDocument.objects.filter(
-        sha256=sha256, status=SourceDocument.Status.STORED).first()
     document = keep_original(path, region=region, user=user, original_name=original_name,
-                             sha256=sha256)
+                             sha256=sha256_of(path))
+    return ingest_document(document, user=user, **options)
+
+
+def ingest_document(document: SourceDocument, *, publish: bool = False, user=None,
+                    expected_year: int | None = None, expected_code: str | None = None,
+                    backend: str = "pdfplumber", progress: Progress | None = None,
+                    ) -> IngestResult:
+    """Read a kept original into new draft versions (published with `publish`).
+
+    The same bytes as a document already stored is a no-op that says so. Any failure stores
+    nothing but the original and the error. `progress(stage, n, total)` reports "reading"
+    (page n of total) and "checking".
+    """
+    started = time.perf_counter()
     result = IngestResult(document=document)
+    earlier = SourceDocument.objects.filter(
+        sha256=document.sha256, status=SourceDocument.Status.STORED).exclude(pk=document.pk).first()
     if earlier is not None:
         document.status, result.duplicate_of = SourceDocument.Status.DUPLICATE, earlier
         document.error = f"与已读取的文件“{earlier.original_name}”完全相同（SHA-256 一致），未重复读取"
@@ -114,11 +134,14 @@ def ingest_file(path: Path, *, region: Region, publish: bool = False, user=None,
         result.seconds = time.perf_counter() - started
         return result
     try:
-        extracted = read_document(path, backend=backend)
+        extracted = read_document(Path(document.file.path), backend=backend, progress=progress)
         document.format, document.page_count = extracted.format, extracted.page_count
         data = document_data(extracted, expected_year=expected_year, expected_code=expected_code)
+        if progress:
+            progress("checking", None, None)
         with transaction.atomic():
-            result.disclosures = disclosures_store(data=data, region=region, document=document)
+            result.disclosures = disclosures_store(data=data, region=document.region,
+                                                   document=document)
             if publish:
                 for disclosure in result.disclosures:
                     disclosure_publish(disclosure=disclosure, user=user)
@@ -126,7 +149,7 @@ def ingest_file(path: Path, *, region: Region, publish: bool = False, user=None,
     except UnreadableDocument as exc:
         document.status, document.error = SourceDocument.Status.FAILED, str(exc)
     except Exception as exc:  # a file we cannot make sense of must not take the caller down
-        logger.exception("ingest failed for %s", path)
+        logger.exception("ingest failed for %s", document.original_name)
         document.status = SourceDocument.Status.FAILED
         document.error = f"读取时出错（{exc.__class__.__name__}: {exc}），文件已保存，数据未入库"
     document.save(update_fields=["status", "error", "format", "page_count"])
