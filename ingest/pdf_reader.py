@@ -8,11 +8,14 @@ pdfplumber). Pages are closed as soon as they are read so memory stays flat.
 """
 
 import re
+from bisect import bisect_left, bisect_right
+from collections import defaultdict
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
+from pdfplumber.utils.exceptions import PdfminerException
 
 from ingest.extract import ExtractedDocument, Paragraph, Table, UnreadableDocument, squeeze
 
@@ -26,21 +29,102 @@ def _inside(obj, boxes) -> bool:
 
 
 def _text_lines(page, boxes) -> list[tuple[float, str]]:
-    outside = page.filter(lambda obj: obj.get("object_type") != "char" or not _inside(obj, boxes))
-    lines = []
-    for line in outside.extract_text_lines(return_chars=False):
-        text = line["text"].strip()
-        if text and not PAGE_NUMBER.match(text):
-            lines.append((line["top"], text))
-    return lines
+    """Text outside the tables as (top, text) lines, in reading order.
+
+    Header lines are often set side by side in borderless cells (`711 河北…群工` │ `预算年度：`
+    │ `单位：万元`), each wrapping and vertically centred: a block of same-size text that falls
+    into separate columns is read column by column, each column joined into one line."""
+    words = sorted((w for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, boxes)),
+                   key=lambda w: (w["top"], w["x0"]))
+    regions: list[list[dict]] = []
+    for word in words:
+        last = regions[-1] if regions else None
+        if last and word["size"] == last[0]["size"] and \
+                word["top"] <= max(w["bottom"] for w in last) + 0.8 * word["size"]:
+            last.append(word)
+        else:
+            regions.append([word])
+    out = []
+    for region in regions:
+        columns = _columns(region)
+        if len(columns) == 1:
+            out += [(line[0]["top"], " ".join(w["text"] for w in line)) for line in _lines(region)]
+        else:
+            out += [(column[0]["top"], "".join(w["text"] for line in _lines(column) for w in line))
+                    for column in columns]
+    return [(top, text) for top, text in out if not PAGE_NUMBER.match(text)]
+
+
+def _columns(words: list[dict]) -> list[list[dict]]:
+    """Words grouped into columns: x-ranges more than half a character apart."""
+    columns: list[tuple[float, float, list]] = []
+    for word in sorted(words, key=lambda w: w["x0"]):
+        if columns and word["x0"] < columns[-1][1] + word["size"] / 2:
+            x0, x1, members = columns[-1]
+            columns[-1] = (x0, max(x1, word["x1"]), members + [word])
+        else:
+            columns.append((word["x0"], word["x1"], [word]))
+    return [members for _, _, members in columns]
+
+
+def _lines(words: list[dict]) -> list[list[dict]]:
+    lines: list[list[dict]] = []
+    for word in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and word["top"] - lines[-1][0]["top"] <= word["size"] / 2:
+            lines[-1].append(word)
+        else:
+            lines.append([word])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def _table_settings(page) -> dict:
+    """Close tables cut by a page break: a row split over two pages often lacks the ruling at
+    the cut, so a line is added where the page's vertical rulings start and end."""
+    verticals = [e for e in page.edges if e["orientation"] == "v"]
+    if not verticals:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in verticals),
+                                          max(e["bottom"] for e in verticals)]}
+
+
+def _cell_texts(page, table) -> list[list[str]]:
+    """Cell texts, each character placed by where it starts (x0) rather than its centre:
+    punctuation that hangs over a ruling (、。，) belongs to the cell it ends, not the next."""
+    cells = [c for row in table.rows for c in row.cells if c is not None]
+    xs = sorted({x for c in cells for x in (c[0], c[2])})
+    ys = sorted({y for c in cells for y in (c[1], c[3])})
+    owner = {}
+    for cell in cells:
+        for i in range(bisect_left(xs, cell[0]), bisect_left(xs, cell[2])):
+            for j in range(bisect_left(ys, cell[1]), bisect_left(ys, cell[3])):
+                owner[(i, j)] = cell
+    chars: dict[tuple, list] = defaultdict(list)
+    x0, top, x1, bottom = table.bbox
+    for char in page.chars:
+        cy = (char["top"] + char["bottom"]) / 2
+        if top <= cy <= bottom and x0 <= char["x0"] + 0.5 <= x1:
+            key = (bisect_right(xs, char["x0"] + 0.5) - 1, bisect_right(ys, cy) - 1)
+            if key in owner:
+                chars[owner[key]].append(char)
+    return [[_join_chars(chars.get(cell, [])) if cell is not None else "" for cell in row.cells]
+            for row in table.rows]
+
+
+def _join_chars(chars: list) -> str:
+    """Characters in reading order: lines top to bottom, each left to right; whitespace dropped."""
+    chars = sorted(chars, key=lambda c: c["top"])
+    lines, line_top = [], None
+    for char in chars:
+        if line_top is None or char["top"] - line_top > char["size"] / 2:
+            lines.append([])
+            line_top = char["top"]
+        lines[-1].append(char)
+    return squeeze("".join(c["text"] for line in lines for c in sorted(line, key=lambda c: c["x0"])))
 
 
 def _plumber_tables(page) -> list[tuple[tuple, list[list[str]]]]:
-    found = []
-    for table in page.find_tables():
-        rows = [[squeeze(cell) for cell in row] for row in table.extract()]
-        found.append((table.bbox, rows))
-    return found
+    return [(table.bbox, _cell_texts(page, table))
+            for table in page.find_tables(_table_settings(page))]
 
 
 def _camelot_tables(path, number: int, page_height: float) -> list[tuple[tuple, list[list[str]]]]:
@@ -68,10 +152,11 @@ def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocume
     """`on_page(n, total)` is called before page n is read (progress for the staff pages)."""
     try:
         pdf = pdfplumber.open(str(path))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise UnreadableDocument("PDF 已加密，无法读取：请上传未加密的文件") from exc
-    except (PDFSyntaxError, PSException, ValueError, KeyError) as exc:
-        raise UnreadableDocument(f"PDF 文件已损坏或不完整（{exc.__class__.__name__}）") from exc
+    except PdfminerException as exc:
+        cause = exc.args[0] if exc.args else exc
+        if isinstance(cause, PDFPasswordIncorrect | PDFEncryptionError):
+            raise UnreadableDocument("PDF 已加密，无法读取：请上传未加密的文件") from exc
+        raise UnreadableDocument(f"PDF 文件已损坏或不完整（{cause}）") from exc
     blocks, chars = [], 0
     with pdf:
         try:
@@ -83,7 +168,8 @@ def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocume
                 blocks += _page_blocks(path, page, number, backend)
                 page.close()
             page_count = total
-        except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as exc:
+        except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError,
+                TypeError) as exc:
             raise UnreadableDocument(f"PDF 文件已损坏或不完整（{exc.__class__.__name__}）") from exc
     if chars == 0:
         raise UnreadableDocument("PDF 没有文字层（可能是扫描件）：请上传带文字的 PDF、DOCX 或 XLSX")

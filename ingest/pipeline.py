@@ -149,7 +149,8 @@ def ingest_document(document: SourceDocument, *, publish: bool = False, user=Non
     except UnreadableDocument as exc:
         document.status, document.error = SourceDocument.Status.FAILED, str(exc)
     except Exception as exc:  # a file we cannot make sense of must not take the caller down
-        logger.exception("ingest failed for %s", document.original_name)
+        logger.warning("ingest failed for %s: %r", document.original_name, exc)
+        logger.debug("ingest failure", exc_info=True)
         document.status = SourceDocument.Status.FAILED
         document.error = f"读取时出错（{exc.__class__.__name__}: {exc}），文件已保存，数据未入库"
     document.save(update_fields=["status", "error", "format", "page_count"])

@@ -18,11 +18,14 @@ def _value_after(rows: list[list[str]], label: str) -> tuple[int, str]:
 
 
 def _plan(rows: list[list[str]]) -> list[str]:
+    """The four values under 3月底 … 12月底. A values row carried onto the next page has one
+    cell per month (its merged cells read as one) rather than the header's grid."""
     for i, row in enumerate(rows[:-1]):
         if "3月底" in row:
             values = rows[i + 1]
-            return [values[row.index(m)] if m in row and row.index(m) < len(values) else ""
-                    for m in PLAN_MONTHS]
+            if len(values) == len(row):
+                return [values[row.index(m)] if m in row else "" for m in PLAN_MONTHS]
+            return (values[-4:] + [""] * 4)[:4] if len(values) >= 4 else ["", "", "", ""]
     return ["", "", "", ""]
 
 
@@ -38,14 +41,21 @@ def is_indicator_table(table: Table) -> bool:
 
 
 def indicator_rows(tables: list[Table]) -> tuple[list[list[str]], list]:
-    """Indicator rows of every page piece; merged 一级/二级 labels filled down."""
+    """Indicator rows of every page piece; merged 一级/二级 labels filled down. The first row
+    of a later piece with no 三级指标, or with neither 指标值 nor 依据, is the rest of a row cut
+    by the page break."""
     rows, pages, previous = [], [], ["", ""]
-    for table in tables:
+    for number, table in enumerate(tables):
         header = table.rows[0] if is_indicator_table(table) else list(INDICATOR_LABELS)
         index = [header.index(label) if label in header else None for label in INDICATOR_LABELS]
         start = 1 if is_indicator_table(table) else 0
-        for row, page in zip(table.rows[start:], table.row_pages[start:], strict=False):
+        for i, (row, page) in enumerate(zip(table.rows[start:], table.row_pages[start:],
+                                            strict=False)):
             values = [row[k] if k is not None and k < len(row) else "" for k in index]
+            if number and i == 0 and rows and any(values) and \
+                    (not values[2] or not (values[4] or values[5])):
+                rows[-1] = [a + b for a, b in zip(rows[-1], values, strict=True)]
+                continue
             if not any(values[2:]):
                 continue
             values[0] = values[0] or previous[0]

@@ -30,6 +30,7 @@ SECTION_KEYS = [
 ]
 ORGANISATION_CAPTION = re.compile(r"\n?(部门|单位)?机构设置情况$")
 PROJECT_TITLE = re.compile(r"绩效目标表\s*$")
+WRAPPED_TITLE_HEAD = re.compile(r"\n?(\d+、[^。；\n]*)$")
 
 
 @dataclass
@@ -85,6 +86,7 @@ class Recogniser:
         self.expect_entity = False
         self.section: dict | None = None
         self.project_title = ""
+        self.after: str | None = None  # what the previous table was: "project" or "indicators"
 
     @property
     def part(self) -> Part:
@@ -93,6 +95,7 @@ class Recogniser:
         return self.parts[-1]
 
     def paragraph(self, block: Paragraph) -> None:
+        self.after = None
         text = block.text.strip()
         kind = table_kind(text)
         if kind:
@@ -122,9 +125,6 @@ class Recogniser:
             if not part.code:
                 part.code, part.name = code, name
             return True
-        if self.part.code and not self.table.pieces and len(text) <= 4:
-            self.part.name += text  # the name wrapped onto a second line
-            return True
         return False
 
     def _start_table(self, kind: str, title: str) -> None:
@@ -145,6 +145,11 @@ class Recogniser:
             return
         if PROJECT_TITLE.search(text):
             self.project_title = text  # the caption of the KPI table that follows
+            if self.section is not None:  # its first lines, when the title wrapped
+                head = WRAPPED_TITLE_HEAD.search(self.section["text"])
+                if head:
+                    self.project_title = head.group(1) + text
+                    self.section["text"] = self.section["text"][: head.start()]
             return
         if self.section is not None:
             joiner = "\n" if self.section["text"] and self._ends_paragraph() else ""
@@ -157,17 +162,25 @@ class Recogniser:
         from ingest.projects import is_indicator_table
 
         first_cells = {c for row in block.rows[:3] for c in row}
+        after, self.after = self.after, None
         if "项目编码" in first_cells or "项目名称" in first_cells:
             self.part.project_tables.append((self.project_title, block, []))
-            self.table = None
-        elif is_indicator_table(block) and self.part.project_tables:
+            self.table, self.after = None, "project"
+        elif (is_indicator_table(block) or after == "indicators") and self.part.project_tables:
             self.part.project_tables[-1][2].append(block)
+            self.after = "indicators"
+        elif after == "project":  # the upper KPI table continued on the next page
+            info = self.part.project_tables[-1][1]
+            info.rows += block.rows
+            info.row_pages += block.row_pages
+            self.after = "project"
         elif {"单位名称", "单位性质"} <= first_cells:
             self.part.organisation.extend(organisation_rows(block))
             if self.section is not None:  # the table's caption is not prose
                 self.section["text"] = ORGANISATION_CAPTION.sub("", self.section["text"])
         elif self.table is not None:
             self._caption_rows(block)
+            self._note_rows(block)
             if block.rows:
                 self.table.pieces.append(block)
         else:
@@ -185,6 +198,14 @@ class Recogniser:
                     self.part.years_seen.add(int(year.group(1)))
                 elif (entity := ENTITY.match(cell)) and not self.table.pieces and not self.part.code:
                     self.part.code, self.part.name = entity.group(1), entity.group(2)
+
+    def _note_rows(self, block: Table) -> None:
+        """An empty table's note printed inside the grid (spreadsheets do this)."""
+        for i in reversed(range(len(block.rows))):
+            filled = [c for c in block.rows[i] if c]
+            if len(filled) == 1 and EMPTY_NOTE.match(filled[0]):
+                self.table.empty_note = filled[0]
+                del block.rows[i], block.row_pages[i]
 
     def run(self, blocks: list[Block]) -> list[Part]:
         for block in blocks:
