@@ -23,19 +23,20 @@ PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
 
 
 def _inside(obj, boxes) -> bool:
-    x = (obj["x0"] + obj["x1"]) / 2
+    """Whether a character or word belongs to a table: placed by where it starts, as in
+    `_cell_texts`, so punctuation hanging past the last ruling stays in its cell."""
+    x = obj["x0"] + 0.5
     y = (obj["top"] + obj["bottom"]) / 2
     return any(x0 <= x <= x1 and top <= y <= bottom for x0, top, x1, bottom in boxes)
 
 
-def _text_lines(page, boxes) -> list[tuple[float, str]]:
+def _text_lines(words: list[dict]) -> list[tuple[float, str]]:
     """Text outside the tables as (top, text) lines, in reading order.
 
     Header lines are often set side by side in borderless cells (`711 河北…群工` │ `预算年度：`
     │ `单位：万元`), each wrapping and vertically centred: a block of same-size text that falls
     into separate columns is read column by column, each column joined into one line."""
-    words = sorted((w for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, boxes)),
-                   key=lambda w: (w["top"], w["x0"]))
+    words = sorted(words, key=lambda w: (w["top"], w["x0"]))
     regions: list[list[dict]] = []
     for word in words:
         last = regions[-1] if regions else None
@@ -50,7 +51,8 @@ def _text_lines(page, boxes) -> list[tuple[float, str]]:
         if len(columns) == 1:
             out += [(line[0]["top"], " ".join(w["text"] for w in line)) for line in _lines(region)]
         else:
-            out += [(column[0]["top"], "".join(w["text"] for line in _lines(column) for w in line))
+            top = min(w["top"] for w in region)  # left to right, whatever each column's top
+            out += [(top, "".join(w["text"] for line in _lines(column) for w in line))
                     for column in columns]
     return [(top, text) for top, text in out if not PAGE_NUMBER.match(text)]
 
@@ -87,7 +89,7 @@ def _table_settings(page) -> dict:
                                           max(e["bottom"] for e in verticals)]}
 
 
-def _cell_texts(page, table) -> list[list[str]]:
+def _cell_texts(page_chars: list[dict], table) -> list[list[str]]:
     """Cell texts, each character placed by where it starts (x0) rather than its centre:
     punctuation that hangs over a ruling (、。，) belongs to the cell it ends, not the next."""
     cells = [c for row in table.rows for c in row.cells if c is not None]
@@ -100,7 +102,7 @@ def _cell_texts(page, table) -> list[list[str]]:
                 owner[(i, j)] = cell
     chars: dict[tuple, list] = defaultdict(list)
     x0, top, x1, bottom = table.bbox
-    for char in page.chars:
+    for char in page_chars:
         cy = (char["top"] + char["bottom"]) / 2
         if top <= cy <= bottom and x0 <= char["x0"] + 0.5 <= x1:
             key = (bisect_right(xs, char["x0"] + 0.5) - 1, bisect_right(ys, cy) - 1)
@@ -123,16 +125,23 @@ def _join_chars(chars: list) -> str:
 
 
 def _plumber_tables(page) -> list[tuple[tuple, list[list[str]]]]:
-    return [(table.bbox, _cell_texts(page, table))
+    return [(table.bbox, _cell_texts(page.chars, table))
             for table in page.find_tables(_table_settings(page))]
 
 
-def _camelot_tables(path, number: int, page_height: float) -> list[tuple[tuple, list[list[str]]]]:
+CAMELOT_SETTINGS = {
+    "camelot": {"engine": "vector", "split_text": True},  # exact in ingest-notes' measurements
+    "camelot-default": {},  # lattice defaults: the baseline of bench/ingest.py
+}
+
+
+def _camelot_tables(path, number: int, page_height: float,
+                    backend: str) -> list[tuple[tuple, list[list[str]]]]:
     import camelot  # imported here: ~0.5 s and ~100 MB, only for this backend
 
     found = []
     for table in camelot.read_pdf(str(path), pages=str(number), flavor="lattice",
-                                  engine="vector", split_text=True, suppress_stdout=True):
+                                  suppress_stdout=True, **CAMELOT_SETTINGS[backend]):
         x0, y0, x1, y1 = table._bbox  # PDF coordinates: origin bottom left
         rows = [[squeeze(cell) for cell in row] for row in table.df.values.tolist()]
         found.append(((x0, page_height - y1, x1, page_height - y0), rows))
@@ -140,16 +149,26 @@ def _camelot_tables(path, number: int, page_height: float) -> list[tuple[tuple, 
 
 
 def _page_blocks(path, page, number: int, backend: str) -> list:
-    tables = (_camelot_tables(path, number, page.height) if backend == "camelot"
+    tables = (_camelot_tables(path, number, page.height, backend) if backend in CAMELOT_SETTINGS
               else _plumber_tables(page))
     boxes = [bbox for bbox, _ in tables]
-    items = [(top, Paragraph(text, number)) for top, text in _text_lines(page, boxes)]
+    words = [w for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, boxes)]
+    return ordered_blocks(number, tables, _text_lines(words))
+
+
+def ordered_blocks(number: int, tables: list, lines: list[tuple[float, str]]) -> list:
+    """Paragraphs and tables of one page, top to bottom."""
+    items = [(top, Paragraph(text, number)) for top, text in lines]
     items += [(bbox[1], Table(rows, number)) for bbox, rows in tables]
     return [block for _, block in sorted(items, key=lambda item: item[0])]
 
 
-def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocument:
+def read_pdf(path, backend: str = "pdfium", on_page=None) -> ExtractedDocument:
     """`on_page(n, total)` is called before page n is read (progress for the staff pages)."""
+    if backend == "pdfium":
+        from ingest.pdfium_reader import read_pdf_pdfium
+
+        return read_pdf_pdfium(path, on_page=on_page)
     try:
         pdf = pdfplumber.open(str(path))
     except PdfminerException as exc:
@@ -171,6 +190,10 @@ def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocume
         except (PdfminerException, PDFSyntaxError, PSException, ValueError, KeyError,
                 TypeError) as exc:
             raise UnreadableDocument(f"PDF 文件已损坏或不完整（{exc.__class__.__name__}）") from exc
+    return pdf_document(blocks, chars, page_count)
+
+
+def pdf_document(blocks: list, chars: int, page_count: int) -> ExtractedDocument:
     if chars == 0:
         raise UnreadableDocument("PDF 没有文字层（可能是扫描件）：请上传带文字的 PDF、DOCX 或 XLSX")
     return ExtractedDocument("pdf", blocks, page_count=page_count)

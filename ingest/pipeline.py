@@ -49,7 +49,7 @@ def sha256_of(path: Path) -> str:
 Progress = Callable[[str, int | None, int | None], None]
 
 
-def read_document(path: Path, backend: str = "pdfplumber",
+def read_document(path: Path, backend: str = "pdfium",
                   progress: Progress | None = None) -> ExtractedDocument:
     kind = detect_format(path)
     if kind == "pdf":
@@ -115,7 +115,7 @@ def ingest_file(path: Path, *, region: Region, user=None, original_name: str | N
 
 def ingest_document(document: SourceDocument, *, publish: bool = False, user=None,
                     expected_year: int | None = None, expected_code: str | None = None,
-                    backend: str = "pdfplumber", progress: Progress | None = None,
+                    backend: str = "pdfium", progress: Progress | None = None,
                     ) -> IngestResult:
     """Read a kept original into new draft versions (published with `publish`).
 

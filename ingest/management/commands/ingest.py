@@ -27,7 +27,8 @@ class Command(BaseCommand):
         parser.add_argument("--publish", action="store_true", help="publish what is read")
         parser.add_argument("--year", type=int, help="refuse files for another year")
         parser.add_argument("--department", help="refuse files of another department code")
-        parser.add_argument("--backend", default="pdfplumber", choices=["pdfplumber", "camelot"])
+        parser.add_argument("--backend", default="pdfium",
+                            choices=["pdfium", "pdfplumber", "camelot", "camelot-default"])
 
     def handle(self, *args, paths, region, publish, year, department, backend, **options):
         names = [n.strip() for n in region.replace("›", "/").split("/") if n.strip()]
