@@ -4,8 +4,11 @@ error. Re-reading a file already stored (same SHA-256) is a no-op that says so."
 
 import hashlib
 import logging
+import shutil
+import tempfile
 import time
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -91,6 +94,25 @@ def summary_layout(record: dict) -> int:
     return 2023 if codes & {"business", "superior_subsidy", "subordinate_remittance"} else 2024
 
 
+@contextmanager
+def local_path(stored_file):
+    """A path to read the original from: the file itself on local storage, else a temporary
+    copy (S3-compatible storages have no path)."""
+    try:
+        path = Path(stored_file.path)
+    except NotImplementedError:
+        path = None
+    if path is not None:
+        yield path
+        return
+    suffix = Path(stored_file.name).suffix
+    with tempfile.NamedTemporaryFile(suffix=suffix) as copy:
+        with stored_file.open("rb") as source:
+            shutil.copyfileobj(source, copy)
+        copy.flush()
+        yield Path(copy.name)
+
+
 def keep_original(path: Path, *, region: Region, user=None, original_name: str | None = None,
                   sha256: str) -> SourceDocument:
     document = SourceDocument(
@@ -134,7 +156,8 @@ def ingest_document(document: SourceDocument, *, publish: bool = False, user=Non
         result.seconds = time.perf_counter() - started
         return result
     try:
-        extracted = read_document(Path(document.file.path), backend=backend, progress=progress)
+        with local_path(document.file) as path:
+            extracted = read_document(path, backend=backend, progress=progress)
         document.format, document.page_count = extracted.format, extracted.page_count
         data = document_data(extracted, expected_year=expected_year, expected_code=expected_code)
         if progress:
