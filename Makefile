@@ -13,12 +13,20 @@ $(VENV)/.installed: pyproject.toml
 
 install: $(VENV)/.installed
 
+# The sample disclosures are read from the committed PDFs in samples/, as a bureau's upload
+# would be; a second run finds them already read and changes nothing.
 sample-data: install
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_classifications
-	$(PY) manage.py load_sample_data
+	$(PY) manage.py ingest samples/luotai_711_2024.pdf --publish --region 河北省/唐山市/芦台经济开发区
+	$(PY) manage.py ingest samples/gaoxin_106_2024.pdf --publish --region 河北省/唐山市/唐山高新技术产业开发区
+	$(PY) manage.py ingest samples/cangzhou_313_2024.pdf --publish --region 河北省/沧州市/沧州经济开发区
 
+# The django-tasks database worker reads uploaded documents in the background; it stops with
+# the web server (Ctrl-C).
 run: sample-data
+	$(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 test: install

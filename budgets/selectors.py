@@ -1,7 +1,716 @@
-"""Reads that span rows: published disclosures, a department's lines, comparisons, rankings."""
+"""Reads that span rows: published disclosures, a department's lines, comparisons, rankings.
 
-from budgets.models import Disclosure
+Only published disclosures are ever returned to the public. A disclosure's figures are read once
+(`disclosure_figures`) and cached on the instance, so the page selectors below (headline figures,
+the function tree, the economic tree, the 三公 table …) cost one query together, however many
+lines the disclosure has.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    DecimalField,
+    Exists,
+    Max,
+    Min,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
+
+from budgets.codes import classification_level, parent_code
+from budgets.models import (
+    DepartmentName,
+    Disclosure,
+    DisclosureTable,
+    Figure,
+    Indicator,
+    Project,
+    Region,
+    TableKind,
+)
+from budgets.schema import (
+    COLUMN_LABELS,
+    REVENUE_ITEM_LABELS,
+    REVENUE_ITEMS_2023,
+    REVENUE_ITEMS_2024,
+    SANGONG_ROWS,
+    TABLE_COLUMNS,
+)
+
+ZERO = Decimal("0.00")
+T = TableKind
+MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
 
 
-def published_disclosures():
-    return Disclosure.objects.published().select_related("department__region", "department__parent")
+# --- published disclosures ---------------------------------------------------------------------
+
+def published_disclosures() -> QuerySet[Disclosure]:
+    return Disclosure.objects.published().select_related(
+        "department__region", "department__parent", "document",
+    )
+
+
+def published_disclosure(*, region: str, code: str, year: int) -> Disclosure | None:
+    """The published version of one department's (or unit's) budget for one year."""
+    return published_disclosures().filter(
+        department__region__slug=region, department__code=code, year=year,
+    ).first()
+
+
+def latest_published_disclosure(*, region: str, code: str) -> Disclosure | None:
+    return published_disclosures().filter(
+        department__region__slug=region, department__code=code,
+    ).order_by("-year").first()
+
+
+def previous_year_disclosure(disclosure: Disclosure) -> Disclosure | None:
+    """The published disclosure of the same department for the year before, if there is one."""
+    return published_disclosures().filter(
+        department_id=disclosure.department_id, year=disclosure.year - 1,
+    ).first()
+
+
+def department_years(disclosure: Disclosure) -> list[int]:
+    """Years with a published disclosure of this department, newest first (the year switcher)."""
+    return list(
+        Disclosure.objects.published().filter(department_id=disclosure.department_id)
+        .order_by("-year").values_list("year", flat=True)
+    )
+
+
+def version_history(disclosure: Disclosure) -> QuerySet[Disclosure]:
+    """Public versions of this department-year: the published one and those it replaced."""
+    return Disclosure.objects.filter(
+        department_id=disclosure.department_id, year=disclosure.year,
+        status__in=[Disclosure.Status.PUBLISHED, Disclosure.Status.SUPERSEDED],
+    ).order_by("-version")
+
+
+def unit_disclosures(disclosure: Disclosure) -> QuerySet[Disclosure]:
+    """The published same-year disclosures of the units of a department (第二部分)."""
+    return published_disclosures().filter(
+        department__parent_id=disclosure.department_id, year=disclosure.year,
+    ).order_by("department__code")
+
+
+def parent_disclosure(disclosure: Disclosure) -> Disclosure | None:
+    """For a unit: its department's published disclosure of the same year."""
+    if not disclosure.department.parent_id:
+        return None
+    return published_disclosures().filter(
+        department_id=disclosure.department.parent_id, year=disclosure.year,
+    ).first()
+
+
+def disclosure_tables(disclosure: Disclosure) -> dict[str, DisclosureTable]:
+    """The nine tables as met in the document (pages, empty notes), keyed by table."""
+    order = {table: index for index, table in enumerate(TableKind.values)}
+    tables = sorted(disclosure.tables.all(), key=lambda t: order.get(t.table, 99))
+    return {t.table: t for t in tables}
+
+
+def disclosure_projects(disclosure: Disclosure) -> QuerySet[Project]:
+    """Every project with its KPI indicators (two queries, whatever the number of projects)."""
+    return disclosure.projects.order_by("order").prefetch_related(
+        Prefetch("indicators", queryset=Indicator.objects.order_by("order"))
+    )
+
+
+def disclosure_sections(disclosure: Disclosure):
+    return disclosure.sections.order_by("order")
+
+
+def disclosure_organisation(disclosure: Disclosure):
+    return disclosure.organisation.order_by("order")
+
+
+def disclosure_findings(disclosure: Disclosure):
+    return disclosure.findings.order_by("table", "code", "pk")
+
+
+# --- the figures of one disclosure ----------------------------------------------------------------
+
+class DisclosureFigures:
+    """The figures of one disclosure, addressable by (table, code, column), in printed order."""
+
+    def __init__(self, figures):
+        self.amounts: dict[tuple[str, str, str], Decimal] = {}
+        self.rows: dict[str, list[tuple[str, str, int | None]]] = defaultdict(list)
+        seen = set()
+        for f in figures:
+            self.amounts[(f.table, f.code, f.column)] = f.amount
+            if (f.table, f.code) not in seen:
+                seen.add((f.table, f.code))
+                self.rows[f.table].append((f.code, f.name, f.page))
+
+    def get(self, table: str, code: str, column: str = "total") -> Decimal | None:
+        return self.amounts.get((table, code, column))
+
+    def has_table(self, table: str) -> bool:
+        return bool(self.rows.get(table))
+
+
+def disclosure_figures(disclosure: Disclosure | None) -> DisclosureFigures:
+    """All figures of a disclosure in one query, cached on the instance."""
+    if disclosure is None:
+        return DisclosureFigures([])
+    cached = getattr(disclosure, "_figures_cache", None)
+    if cached is None:
+        cached = DisclosureFigures(
+            Figure.objects.filter(disclosure=disclosure).order_by("table", "row", "column")
+            .only("table", "code", "name", "column", "amount", "page")
+        )
+        disclosure._figures_cache = cached
+    return cached
+
+
+# --- headline figures -------------------------------------------------------------------------
+
+@dataclass
+class Headline:
+    key: str
+    label: str
+    amount: Decimal | None
+    previous: Decimal | None = None
+    has_previous: bool = False
+    note: str = ""
+
+    @property
+    def change(self) -> Decimal | None:
+        if not self.has_previous or self.amount is None:
+            return None
+        return self.amount - (self.previous or ZERO)
+
+    @property
+    def change_percent(self) -> Decimal | None:
+        if self.change is None or not self.previous:
+            return None
+        return (self.change * 100 / self.previous).quantize(Decimal("0.01"))
+
+
+# (key, label, table, code, column, fallback cell): read from the 收支总表 where it is printed.
+HEADLINES = (
+    ("revenue", "收入合计", T.SUMMARY, "revenue_total", "total",
+     (T.REVENUE_BY_FUNCTION, "", "total")),
+    ("expenditure", "支出合计", T.SUMMARY, "expenditure_total", "total",
+     (T.EXPENDITURE_BY_FUNCTION, "", "total")),
+    ("basic", "基本支出", T.EXPENDITURE_BY_FUNCTION, "", "basic", None),
+    ("project", "项目支出", T.EXPENDITURE_BY_FUNCTION, "", "project", None),
+    ("personnel", "人员经费", T.BASIC_BY_ECONOMIC, "", "personnel", None),
+    ("public", "公用经费", T.BASIC_BY_ECONOMIC, "", "public", None),
+    ("sangong", "“三公”经费", T.SANGONG, "", "total", (T.SANGONG, "sangong_total", "total")),
+)
+
+
+def _headline_amount(figures: DisclosureFigures, table, code, column, fallback) -> Decimal | None:
+    amount = figures.get(table, code, column)
+    if amount is None and fallback:
+        amount = figures.get(*fallback)
+    if amount is None and figures.rows:
+        return ZERO  # a blank cell of a printed table is zero (an empty 三公 table is 0.00)
+    return amount
+
+
+def headline_figures(disclosure: Disclosure, previous: Disclosure | None = None) -> list[Headline]:
+    """Totals, 基本 vs 项目, 人员 vs 公用 and 三公, each with the change against `previous`."""
+    current, before = disclosure_figures(disclosure), disclosure_figures(previous)
+    return [
+        Headline(
+            key=key, label=label,
+            amount=_headline_amount(current, table, code, column, fallback),
+            previous=_headline_amount(before, table, code, column, fallback),
+            has_previous=previous is not None,
+        )
+        for key, label, table, code, column, fallback in HEADLINES
+    ]
+
+
+# --- revenue, fund types ------------------------------------------------------------------------
+
+@dataclass
+class Share:
+    key: str
+    label: str
+    amount: Decimal
+    percent: Decimal | None = None
+
+
+def _with_shares(items: list[Share]) -> list[Share]:
+    total = sum((i.amount for i in items), ZERO)
+    for item in items:
+        item.percent = (item.amount * 100 / total).quantize(Decimal("0.01")) if total else None
+    return items
+
+
+def revenue_by_source(disclosure: Disclosure) -> list[Share]:
+    """The revenue items of the 收支总表 (一般公共预算拨款 … 单位资金) with their share."""
+    figures = disclosure_figures(disclosure)
+    items = REVENUE_ITEMS_2023 if disclosure.summary_layout == 2023 else REVENUE_ITEMS_2024
+    return _with_shares([
+        Share(key=k, label=REVENUE_ITEM_LABELS[k], amount=figures.get(T.SUMMARY, k) or ZERO)
+        for k in items
+    ])
+
+
+FUND_TYPES = (
+    ("general_budget", "一般公共预算", T.GENERAL_BUDGET_BY_FUNCTION),
+    ("gov_fund", "政府性基金预算", T.GOV_FUND_BY_FUNCTION),
+    ("state_capital", "国有资本经营预算", T.STATE_CAPITAL_BY_FUNCTION),
+)
+
+
+def fund_type_split(disclosure: Disclosure) -> list[Share]:
+    """财政拨款 spending by fund type, from the totals of tables 5, 7 and 8."""
+    figures = disclosure_figures(disclosure)
+    return _with_shares([
+        Share(key=key, label=label,
+              amount=figures.get(table, "", "total")
+              or figures.get(T.FISCAL_SUMMARY, "expenditure_total", key) or ZERO)
+        for key, label, table in FUND_TYPES
+    ])
+
+
+# --- classified tables as trees ------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """One row of a classified table, with its place in the 类 › 款 › 项 tree."""
+
+    code: str
+    name: str
+    level: int
+    amounts: dict[str, Decimal | None]
+    page: int | None = None
+    parent: str | None = None
+    children: list[str] = field(default_factory=list)
+    percent: Decimal | None = None
+
+    @property
+    def total(self) -> Decimal:
+        return self.amounts.get("total") or ZERO
+
+    @property
+    def has_children(self) -> bool:
+        return bool(self.children)
+
+    @property
+    def descendants_hint(self) -> str:
+        return " ".join(f"line-{c}" for c in self.children)
+
+
+@dataclass
+class ClassifiedTable:
+    table: str
+    columns: list[tuple[str, str]]
+    total: Line | None
+    lines: list[Line]
+
+    @property
+    def is_empty(self) -> bool:
+        return self.total is None and not self.lines
+
+
+def classified_table(disclosure: Disclosure, table: str,
+                     columns: tuple[str, ...] | None = None) -> ClassifiedTable:
+    """A function or economic table as a tree in printed order: 合计 apart, then 类 › 款 › 项."""
+    figures = disclosure_figures(disclosure)
+    columns = columns or TABLE_COLUMNS[table]
+    total, lines, by_code = None, [], {}
+    for code, name, page in figures.rows.get(table, []):
+        amounts = {c: figures.get(table, code, c) for c in columns}
+        line = Line(code=code, name=name, level=classification_level(code), amounts=amounts,
+                    page=page)
+        if code == "":
+            total = line
+            continue
+        if not line.level:
+            continue
+        parent = parent_code(code)
+        if parent in by_code:
+            line.parent = parent
+            by_code[parent].children.append(code)
+        by_code[code] = line
+        lines.append(line)
+    grand = total.total if total else sum((ln.total for ln in lines if ln.level == 1), ZERO)
+    for line in lines:
+        line.percent = (line.total * 100 / grand).quantize(Decimal("0.01")) if grand else None
+    return ClassifiedTable(
+        table=table, columns=[(c, COLUMN_LABELS[c]) for c in columns], total=total, lines=lines,
+    )
+
+
+def _used_columns(disclosure: Disclosure, table: str) -> tuple[str, ...]:
+    """The table's columns less the ones blank on every row (经营支出, 上解上级 … are rare)."""
+    figures = disclosure_figures(disclosure)
+    used = {column for (t, _, column) in figures.amounts if t == table}
+    return tuple(c for c in TABLE_COLUMNS[table] if c == "total" or c in used)
+
+
+def expenditure_by_function(disclosure: Disclosure) -> ClassifiedTable:
+    """部门预算支出总表 as a 类 › 款 › 项 tree."""
+    table = T.EXPENDITURE_BY_FUNCTION
+    return classified_table(disclosure, table, _used_columns(disclosure, table))
+
+
+def revenue_by_function(disclosure: Disclosure) -> ClassifiedTable:
+    table = T.REVENUE_BY_FUNCTION
+    return classified_table(disclosure, table, _used_columns(disclosure, table))
+
+
+def expenditure_by_economic(disclosure: Disclosure) -> ClassifiedTable:
+    """一般公共预算财政拨款基本支出表: 基本支出 by economic 类 › 款, 人员经费 vs 公用经费."""
+    return classified_table(disclosure, T.BASIC_BY_ECONOMIC)
+
+
+def fund_tables(disclosure: Disclosure) -> list[tuple[str, str, ClassifiedTable]]:
+    """Tables 5, 7, 8: spending of each fund type by function."""
+    return [(key, label, classified_table(disclosure, table)) for key, label, table in FUND_TYPES]
+
+
+# --- summary tables -------------------------------------------------------------------------
+
+@dataclass
+class PlainRow:
+    code: str
+    name: str
+    amounts: dict[str, Decimal | None]
+    page: int | None = None
+
+
+def plain_table(disclosure: Disclosure, table: str) -> list[PlainRow]:
+    """A table's rows in printed order (rows with no amount printed are not stored)."""
+    figures = disclosure_figures(disclosure)
+    return [
+        PlainRow(code=code, name=name, page=page,
+                 amounts={c: figures.get(table, code, c) for c in TABLE_COLUMNS[table]})
+        for code, name, page in figures.rows.get(table, [])
+    ]
+
+
+@dataclass
+class SangongRow:
+    code: str
+    name: str
+    amount: Decimal | None
+    previous: Decimal | None
+    has_previous: bool
+
+    @property
+    def change(self) -> Decimal | None:
+        if not self.has_previous:
+            return None
+        return (self.amount or ZERO) - (self.previous or ZERO)
+
+
+def sangong_comparison(disclosure: Disclosure, previous: Disclosure | None) -> list[SangongRow]:
+    """The 三公 table, row by row, beside the previous year's (a blank cell reads as 0)."""
+    current, before = disclosure_figures(disclosure), disclosure_figures(previous)
+    return [
+        SangongRow(code=code, name=name, amount=current.get(T.SANGONG, code),
+                   previous=before.get(T.SANGONG, code), has_previous=previous is not None)
+        for code, name in (("", "合计"), *SANGONG_ROWS.items())
+    ]
+
+
+# --- chart series (plain data; static/js/department.js draws them) -------------------------------
+
+def hierarchy_series(tree: ClassifiedTable, column: str = "total") -> dict:
+    """ids/labels/parents/values of a 类 › 款 › 项 tree for a sunburst or treemap ({} if empty).
+
+    Only the leaves carry values (plotly adds them up), so a parent printed with a slightly
+    different sum cannot stop the chart from drawing.
+    """
+    kept = []
+    for line in tree.lines:
+        amount = line.amounts.get(column) or ZERO
+        if amount > 0:
+            kept.append((line, amount))
+    codes = {line.code for line, _ in kept}
+    parents = [line.parent if line.parent in codes else "" for line, _ in kept]
+    if not kept:
+        return {}
+    with_children = set(parents)
+    return {
+        "ids": [line.code for line, _ in kept],
+        "labels": [f"{line.code} {line.name}" for line, _ in kept],
+        "parents": parents,
+        "values": [0.0 if line.code in with_children else float(amount) for line, amount in kept],
+    }
+
+
+def shares_series(shares: list[Share]) -> dict:
+    kept = [s for s in shares if s.amount > 0]
+    if not kept:
+        return {}
+    return {"labels": [s.label for s in kept], "values": [float(s.amount) for s in kept]}
+
+
+def sangong_series(rows: list[SangongRow], year: int) -> dict:
+    """The three parts of 三公 this year (and last year where there is one), {} if all zero."""
+    parts = [r for r in rows if r.code in ("outbound", "vehicle", "reception")]
+    current = [float(r.amount or 0) for r in parts]
+    previous = [float(r.previous or 0) for r in parts]
+    if not any(current) and not any(previous):
+        return {}
+    series = {"labels": [r.name for r in parts], "current": current, "current_name": f"{year}年"}
+    if parts and parts[0].has_previous:
+        series["previous"], series["previous_name"] = previous, f"{year - 1}年"
+    return series
+
+
+def describe_shares(shares: list[Share], what: str) -> str:
+    """A text alternative for a share chart: the largest items with their percentage."""
+    kept = sorted((s for s in shares if s.amount > 0), key=lambda s: s.amount, reverse=True)
+    if not kept:
+        return f"{what}：无数据。"
+    parts = "；".join(f"{s.label} {s.amount:,.2f} 万元（{s.percent}%）" for s in kept)
+    return f"{what}：{parts}。"
+
+
+def describe_tree(tree: ClassifiedTable, what: str) -> str:
+    top = sorted((ln for ln in tree.lines if ln.level == 1), key=lambda ln: ln.total,
+                 reverse=True)
+    if not top:
+        return f"{what}：无数据。"
+    total = tree.total.total if tree.total else sum((ln.total for ln in top), ZERO)
+    parts = "；".join(f"{ln.name} {ln.total:,.2f} 万元（{ln.percent}%）" for ln in top)
+    return f"{what}合计 {total:,.2f} 万元，其中{parts}。"
+
+
+def describe_sangong(rows: list[SangongRow], year: int) -> str:
+    total = rows[0]
+    text = f"{year}年“三公”经费合计 {(total.amount or ZERO):,.2f} 万元"
+    if total.has_previous:
+        text += f"，上年 {(total.previous or ZERO):,.2f} 万元"
+    parts = "；".join(f"{r.name} {(r.amount or ZERO):,.2f} 万元" for r in rows
+                     if r.code in ("outbound", "vehicle", "reception"))
+    return f"{text}。其中{parts}。"
+
+
+# --- directory ----------------------------------------------------------------------------------
+
+def _cell(table: str, code: str, column: str):
+    """A correlated subquery reading one printed cell of the row's disclosure (0 when blank)."""
+    # order_by(): Figure's default ordering would join disclosure, department and region into
+    # every per-row subquery (measured 2× slower on the ranking benchmark).
+    amount = Figure.objects.filter(
+        disclosure=OuterRef("pk"), table=table, code=code, column=column,
+    ).order_by().values("amount")[:1]
+    return Coalesce(Subquery(amount, output_field=MONEY_FIELD), Value(ZERO),
+                    output_field=MONEY_FIELD)
+
+
+def with_totals(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    """Annotate total, basic, project and 三公 (per disclosure, for ranking and sorting)."""
+    return disclosures.annotate(
+        total=_cell(T.EXPENDITURE_BY_FUNCTION, "", "total"),
+        basic=_cell(T.EXPENDITURE_BY_FUNCTION, "", "basic"),
+        project=_cell(T.EXPENDITURE_BY_FUNCTION, "", "project"),
+        sangong=_cell(T.SANGONG, "", "total"),
+    )
+
+
+def region_and_descendant_ids(region: Region) -> list[int]:
+    """One query for the whole tree (regions are few), unlike Region.descendant_ids."""
+    children = defaultdict(list)
+    for pk, parent in Region.objects.values_list("pk", "parent_id"):
+        children[parent].append(pk)
+    ids, frontier = [region.pk], [region.pk]
+    while frontier:
+        frontier = [child for pk in frontier for child in children[pk]]
+        ids.extend(frontier)
+    return ids
+
+
+def _name_pattern(token: str) -> str:
+    """A case-insensitive pattern matching the token's characters in order (人社局 → 人力资源和社会保障局)."""
+    return ".*".join(re.escape(ch) for ch in token)
+
+
+def search_departments(query: str) -> Q:
+    """Every whitespace-separated token must match the name, a name variant or the region name.
+
+    A token matches as a substring or as an abbreviation (its characters in order), so
+    "芦台 群工部", "高新区人社局" and "沧州组织人事部" all find their department.
+    """
+    condition = Q()
+    for token in query.split()[:6]:
+        token = token[:30]
+        pattern = _name_pattern(token)
+        variants = DepartmentName.objects.filter(
+            department=OuterRef("department_id"), name__iregex=pattern,
+        )
+        condition &= (
+            Q(department__code=token)
+            | Q(department__name__iregex=pattern)
+            | Q(department__region__name__iregex=pattern)
+            | Q(Exists(variants))
+        )
+    return condition
+
+
+def department_directory(
+    *, query: str = "", region: Region | None = None, year: int | None = None,
+    function: str = "", include_units: bool = False,
+) -> QuerySet[Disclosure]:
+    """Published department-years matching the directory filters, with their totals."""
+    disclosures = published_disclosures()
+    if not include_units:
+        disclosures = disclosures.filter(department__parent__isnull=True)
+    if region is not None:
+        disclosures = disclosures.filter(department__region_id__in=region_and_descendant_ids(region))
+    if year:
+        disclosures = disclosures.filter(year=year)
+    if function:
+        spends = Figure.objects.filter(
+            disclosure=OuterRef("pk"), table=T.EXPENDITURE_BY_FUNCTION,
+            code__startswith=function, column="total", amount__gt=0,
+        )
+        disclosures = disclosures.filter(Exists(spends))
+    if query.strip():
+        disclosures = disclosures.filter(search_departments(query))
+    return with_totals(disclosures).order_by("-total", "department__code")
+
+
+@dataclass
+class CoveredRegion:
+    region: Region
+    path: str
+    departments: int
+
+
+def covered_regions() -> list[CoveredRegion]:
+    """Regions with published departments, with their full name and number of departments."""
+    counts = (
+        Disclosure.objects.published().filter(department__parent__isnull=True)
+        .values_list("department__region").annotate(n=Count("department", distinct=True))
+    )
+    regions = {r.pk: r for r in Region.objects.all()}
+    paths = region_paths(regions)
+    covered = [CoveredRegion(region=regions[pk], path=paths[pk], departments=n)
+               for pk, n in counts]
+    return sorted(covered, key=lambda c: c.path)
+
+
+def region_paths(regions: dict[int, Region] | None = None) -> dict[int, str]:
+    """Every region's full name (河北省 › 唐山市 › 芦台经济开发区, as Region.__str__), one query."""
+    if regions is None:
+        regions = {r.pk: r for r in Region.objects.only("pk", "name", "parent_id")}
+    paths: dict[int, str] = {}
+
+    def path(pk: int) -> str:
+        if pk not in paths:
+            region = regions[pk]
+            paths[pk] = f"{path(region.parent_id)} › {region.name}" if region.parent_id \
+                else region.name
+        return paths[pk]
+
+    for pk in regions:
+        path(pk)
+    return paths
+
+
+def region_choices() -> list[tuple[str, str]]:
+    """Every region as (slug, indented name), parents before children."""
+    regions = list(Region.objects.order_by("name"))
+    children = defaultdict(list)
+    for region in regions:
+        children[region.parent_id].append(region)
+    choices = []
+
+    def walk(parent_id, depth):
+        for region in children[parent_id]:
+            choices.append((region.slug, "\u3000" * depth + region.name))
+            walk(region.pk, depth + 1)
+
+    walk(None, 0)
+    return choices
+
+
+def function_class_choices() -> list[tuple[str, str]]:
+    """The 类 codes published departments spend under, with their printed names."""
+    rows = (
+        Figure.objects.published().filter(table=T.EXPENDITURE_BY_FUNCTION, column="total")
+        .filter(code__regex=r"^[0-9]{3}$").values("code").annotate(name=Min("name"))
+        .order_by("code")
+    )
+    return [(row["code"], f"{row['code']} {row['name']}") for row in rows]
+
+
+def published_years() -> list[int]:
+    return list(
+        Disclosure.objects.published().order_by("-year").values_list("year", flat=True).distinct()
+    )
+
+
+# --- home -------------------------------------------------------------------------------------
+
+@dataclass
+class PortalStatistics:
+    departments: int
+    units: int
+    disclosures: int
+    total_budget: Decimal
+    years: list[int]
+    last_published: object = None
+
+
+def portal_statistics() -> PortalStatistics:
+    """Headline numbers of the home page. Units are not added to the total: their department's
+    budget already contains them."""
+    published = Disclosure.objects.published()
+    counts = published.aggregate(
+        departments=Count("department", distinct=True, filter=Q(department__parent__isnull=True)),
+        units=Count("department", distinct=True, filter=Q(department__parent__isnull=False)),
+        disclosures=Count("pk"), last=Max("published_at"),
+    )
+    total = Figure.objects.filter(
+        disclosure__in=published.filter(department__parent__isnull=True),
+        table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
+    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    return PortalStatistics(
+        departments=counts["departments"], units=counts["units"],
+        disclosures=counts["disclosures"], total_budget=total, years=published_years(),
+        last_published=counts["last"],
+    )
+
+
+def recent_disclosures(limit: int = 10) -> QuerySet[Disclosure]:
+    return with_totals(published_disclosures()).order_by("-published_at", "-pk")[:limit]
+
+
+# --- exports ----------------------------------------------------------------------------------
+
+def published_figures(*, year: int | None = None, region: Region | None = None):
+    """Every figure of every published disclosure, optionally of one year and region tree."""
+    figures = Figure.objects.published()
+    if year:
+        figures = figures.filter(disclosure__year=year)
+    if region is not None:
+        figures = figures.filter(
+            disclosure__department__region_id__in=region_and_descendant_ids(region)
+        )
+    return figures
+
+
+def published_indicators(*, year: int | None = None, region: Region | None = None):
+    indicators = Indicator.objects.filter(project__disclosure__status=Disclosure.Status.PUBLISHED)
+    if year:
+        indicators = indicators.filter(project__disclosure__year=year)
+    if region is not None:
+        indicators = indicators.filter(
+            project__disclosure__department__region_id__in=region_and_descendant_ids(region)
+        )
+    return indicators

@@ -1,17 +1,218 @@
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+"""Public pages: home, department directory, department-year pages, downloads.
+
+Only published disclosures are visible; drafts, superseded and discarded versions are 404.
+"""
+
+from pathlib import PurePath
+
+from django.http import (
+    FileResponse,
+    Http404,
+    HttpRequest,
+    HttpResponse,
+    HttpResponseBadRequest,
+)
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_GET
+from django_tables2 import RequestConfig
 
 from budgets import selectors
+from budgets.exports import (
+    INDICATOR_COLUMNS,
+    LINE_COLUMNS,
+    csv_response,
+    indicator_rows,
+    line_rows,
+)
+from budgets.filters import DirectoryFilter, DownloadFilter
+from budgets.models import Disclosure, Figure, Indicator, TableKind
+from budgets.tables import DepartmentDirectoryTable
+
+PER_PAGE = 25
+# Original files are served with their own type only for these; anything else (HTML, SVG, text
+# …) as an opaque download.
+SOURCE_TYPES = {
+    ".pdf": "application/pdf",
+    ".doc": "application/msword",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xls": "application/vnd.ms-excel",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
 
 
+def _published_or_404(region: str, code: str, year: int) -> Disclosure:
+    disclosure = selectors.published_disclosure(region=region, code=code, year=year)
+    if disclosure is None:
+        raise Http404("没有这份已公开的预算")
+    return disclosure
+
+
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
-    ctx = {"disclosures": selectors.published_disclosures()}
+    ctx = {
+        "stats": selectors.portal_statistics(),
+        "regions": selectors.covered_regions(),
+        "recent": selectors.recent_disclosures(),
+    }
     return render(request, "budgets/home.html", ctx)
 
 
+@require_GET
+def department_list(request: HttpRequest) -> HttpResponse:
+    form = DirectoryFilter(request.GET or None)
+    table = DepartmentDirectoryTable(form.directory())
+    RequestConfig(request, paginate={"per_page": PER_PAGE}).configure(table)
+    return render(request, "budgets/department_list.html", {"form": form, "table": table})
+
+
+@require_GET
+def department_latest(request: HttpRequest, region: str, code: str) -> HttpResponse:
+    disclosure = selectors.latest_published_disclosure(region=region, code=code)
+    if disclosure is None:
+        raise Http404("没有这个部门的已公开预算")
+    return redirect(disclosure)
+
+
+@require_GET
 def department_detail(request: HttpRequest, region: str, code: str, year: int) -> HttpResponse:
-    disclosure = get_object_or_404(
-        selectors.published_disclosures(), department__region__slug=region,
-        department__code=code, year=year,
-    )
-    return render(request, "budgets/department_detail.html", {"disclosure": disclosure})
+    disclosure = _published_or_404(region, code, year)
+    previous = selectors.previous_year_disclosure(disclosure)
+    functions = selectors.expenditure_by_function(disclosure)
+    economic = selectors.expenditure_by_economic(disclosure)
+    revenue = selectors.revenue_by_source(disclosure)
+    funds = selectors.fund_type_split(disclosure)
+    sangong = selectors.sangong_comparison(disclosure, previous)
+    ctx = {
+        "disclosure": disclosure,
+        "department": disclosure.department,
+        "region_path": selectors.region_paths()[disclosure.department.region_id],
+        "previous": previous,
+        "years": selectors.department_years(disclosure),
+        "versions": selectors.version_history(disclosure),
+        "headlines": selectors.headline_figures(disclosure, previous),
+        "tables": selectors.disclosure_tables(disclosure),
+        "summary": selectors.plain_table(disclosure, TableKind.SUMMARY),
+        "fiscal_summary": selectors.plain_table(disclosure, TableKind.FISCAL_SUMMARY),
+        "revenue": revenue,
+        "revenue_by_function": selectors.revenue_by_function(disclosure),
+        "functions": functions,
+        "economic": economic,
+        "funds": funds,
+        "fund_tables": selectors.fund_tables(disclosure),
+        "sangong": sangong,
+        "projects": selectors.disclosure_projects(disclosure),
+        "sections": selectors.disclosure_sections(disclosure),
+        "organisation": selectors.disclosure_organisation(disclosure),
+        "findings": selectors.disclosure_findings(disclosure),
+        "units": selectors.unit_disclosures(disclosure),
+        "parent": selectors.parent_disclosure(disclosure),
+        "charts": {
+            "functions": selectors.hierarchy_series(functions),
+            "economic": selectors.hierarchy_series(economic),
+            "revenue": selectors.shares_series(revenue),
+            "funds": selectors.shares_series(funds),
+            "sangong": selectors.sangong_series(sangong, disclosure.year),
+        },
+        "descriptions": {
+            "functions": selectors.describe_tree(functions, "按支出功能分类，支出"),
+            "economic": selectors.describe_tree(economic, "按经济分类，基本支出"),
+            "revenue": selectors.describe_shares(revenue, "收入来源"),
+            "funds": selectors.describe_shares(funds, "财政拨款支出按资金性质"),
+            "sangong": selectors.describe_sangong(sangong, disclosure.year),
+        },
+    }
+    return render(request, "budgets/department_detail.html", ctx)
+
+
+@require_GET
+def department_source(request: HttpRequest, region: str, code: str, year: int) -> FileResponse:
+    """The original file, always as an attachment (never rendered inline by the browser)."""
+    disclosure = _published_or_404(region, code, year)
+    document = disclosure.document
+    if document is None or not document.file:
+        raise Http404("原始文件未保存")
+    suffix = PurePath(document.original_name).suffix.lower()
+    content_type = SOURCE_TYPES.get(suffix, "application/octet-stream")
+    try:
+        handle = document.file.open("rb")
+    except FileNotFoundError as error:
+        raise Http404("原始文件未保存") from error
+    response = FileResponse(handle, as_attachment=True, filename=document.original_name,
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+def _csv_name(disclosure: Disclosure, what: str) -> str:
+    return f"{disclosure.department.code}-{disclosure.year}-{what}.csv"
+
+
+@require_GET
+def department_lines_csv(request: HttpRequest, region: str, code: str,
+                         year: int) -> HttpResponse:
+    """Every figure of one department-year (or unit-year)."""
+    disclosure = _published_or_404(region, code, year)
+    figures = Figure.objects.filter(disclosure=disclosure)
+    return csv_response(_csv_name(disclosure, "lines"), LINE_COLUMNS, line_rows(figures))
+
+
+@require_GET
+def department_table_csv(request: HttpRequest, region: str, code: str, year: int,
+                         table: str) -> HttpResponse:
+    if table not in TableKind.values:
+        raise Http404("没有这张表")
+    disclosure = _published_or_404(region, code, year)
+    figures = Figure.objects.filter(disclosure=disclosure, table=table)
+    return csv_response(_csv_name(disclosure, table), LINE_COLUMNS, line_rows(figures))
+
+
+@require_GET
+def department_indicators_csv(request: HttpRequest, region: str, code: str,
+                              year: int) -> HttpResponse:
+    disclosure = _published_or_404(region, code, year)
+    indicators = Indicator.objects.filter(project__disclosure=disclosure)
+    return csv_response(_csv_name(disclosure, "indicators"), INDICATOR_COLUMNS,
+                        indicator_rows(indicators))
+
+
+@require_GET
+def downloads(request: HttpRequest) -> HttpResponse:
+    ctx = {"years": selectors.published_years(), "regions": selectors.covered_regions()}
+    return render(request, "budgets/downloads.html", ctx)
+
+
+def _download_filter(request: HttpRequest) -> DownloadFilter:
+    form = DownloadFilter(request.GET)
+    form.is_valid()
+    return form
+
+
+def _download_name(what: str, data: dict) -> str:
+    parts = ["budget", what]
+    if data.get("year"):
+        parts.append(str(data["year"]))
+    if data.get("region"):
+        parts.append(f"region{data['region'].pk}")
+    return "-".join(parts) + ".csv"
+
+
+@require_GET
+def lines_csv(request: HttpRequest) -> HttpResponse:
+    """All published figures; ?year= and ?region=<slug> (with its sub-regions) optional."""
+    form = _download_filter(request)
+    if form.errors:
+        return HttpResponseBadRequest("参数无效：year 为年份，region 为地区网址标识。")
+    figures = selectors.published_figures(**form.cleaned_data)
+    return csv_response(_download_name("lines", form.cleaned_data), LINE_COLUMNS,
+                        line_rows(figures))
+
+
+@require_GET
+def indicators_csv(request: HttpRequest) -> HttpResponse:
+    form = _download_filter(request)
+    if form.errors:
+        return HttpResponseBadRequest("参数无效：year 为年份，region 为地区网址标识。")
+    indicators = selectors.published_indicators(**form.cleaned_data)
+    return csv_response(_download_name("indicators", form.cleaned_data), INDICATOR_COLUMNS,
+                        indicator_rows(indicators))

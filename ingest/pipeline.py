@@ -135,6 +135,16 @@ def ingest_file(path: Path, *, region: Region, user=None, original_name: str | N
     return ingest_document(document, user=user, **options)
 
 
+def already_read(document: SourceDocument) -> SourceDocument | None:
+    """An earlier document with the same bytes whose versions are still kept. A file whose
+    drafts were all discarded may be read again."""
+    return SourceDocument.objects.filter(
+        sha256=document.sha256, status=SourceDocument.Status.STORED,
+        disclosures__status__in=[Disclosure.Status.DRAFT, Disclosure.Status.PUBLISHED,
+                                 Disclosure.Status.SUPERSEDED],
+    ).exclude(pk=document.pk).first()
+
+
 def ingest_document(document: SourceDocument, *, publish: bool = False, user=None,
                     expected_year: int | None = None, expected_code: str | None = None,
                     backend: str = "pdfium", progress: Progress | None = None,
@@ -147,8 +157,7 @@ def ingest_document(document: SourceDocument, *, publish: bool = False, user=Non
     """
     started = time.perf_counter()
     result = IngestResult(document=document)
-    earlier = SourceDocument.objects.filter(
-        sha256=document.sha256, status=SourceDocument.Status.STORED).exclude(pk=document.pk).first()
+    earlier = already_read(document)
     if earlier is not None:
         document.status, result.duplicate_of = SourceDocument.Status.DUPLICATE, earlier
         document.error = f"与已读取的文件“{earlier.original_name}”完全相同（SHA-256 一致），未重复读取"

@@ -6,6 +6,8 @@ is how docker-compose passes secrets.
 """
 
 import os
+import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -40,6 +42,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_tables2",
+    "django_tasks",
+    "django_tasks_db",
+    "axes",
     "budgets",
     "ingest",
 ]
@@ -54,6 +59,9 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -80,6 +88,18 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # The web server and the background worker write at the same time: wait for the lock
+    # instead of failing, and let readers go on while the worker writes (WAL).
+    DATABASES["default"].setdefault("OPTIONS", {}).update({
+        "timeout": 30,
+        "transaction_mode": "IMMEDIATE",
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    })
+    # Tests use a file too, not SQLite's shared in-memory database, whose table locks fail at
+    # once instead of waiting: browser tests run the live server and a worker side by side.
+    DATABASES["default"].setdefault("TEST", {}).setdefault(
+        "NAME", str(Path(tempfile.gettempdir()) / f"budget-portal-test-{os.getpid()}.sqlite3"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -109,6 +129,52 @@ STORAGES = {
 
 # Uploaded disclosures: refuse anything larger (bytes) before reading it.
 INGEST_MAX_UPLOAD_BYTES = int(env("INGEST_MAX_UPLOAD_BYTES", str(50 * 1024 * 1024)))
+# Django refuses a request with more files than this; one upload page takes up to 20 files.
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
+
+# Staff accounts: Django auth, login page in templates/registration/.
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "ingest:dashboard"
+LOGOUT_REDIRECT_URL = "budgets:home"
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out attempts
+    "django.contrib.auth.backends.ModelBackend",
+]
+# django-axes: after AXES_FAILURE_LIMIT failed logins for one user name from one address, that
+# pair is locked for AXES_COOLOFF_HOURS. Behind a reverse proxy set AXES_PROXY_COUNT (usually 1)
+# so that the client address is read from X-Forwarded-For.
+AXES_FAILURE_LIMIT = int(env("AXES_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(hours=float(env("AXES_COOLOFF_HOURS", "1")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+if env("AXES_PROXY_COUNT"):
+    AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT"))
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
+
+# Background reading of uploads. INGEST_QUEUE picks the queue:
+#   tasks     — django-tasks, jobs kept in the database, run by `manage.py db_worker` (make run)
+#   celery    — Celery with Redis at CELERY_BROKER_URL (docker-compose: the `worker` service)
+#   immediate — read during the upload request itself (tests, one-off scripts)
+INGEST_QUEUE = env("INGEST_QUEUE", "tasks")
+if INGEST_QUEUE not in {"tasks", "celery", "immediate"}:
+    raise RuntimeError(f"INGEST_QUEUE must be tasks, celery or immediate, not {INGEST_QUEUE!r}")
+# A queued or running job with no sign of life for this long (a worker that died) may be retried.
+INGEST_JOB_STALE_SECONDS = int(env("INGEST_JOB_STALE_SECONDS", "600"))
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True  # a task whose worker died is handed out again, not lost
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # documents are slow: one at a time per process
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# Content-Security-Policy sent with every response (portal/middleware.py): no inline script or
+# style anywhere, no framing.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
+)
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -124,3 +124,13 @@ def test_a_2023_layout_document_is_read_with_its_revenue_items(rendered, media, 
                 old["disclosures"][0]["tables"]["summary"]["rows"] if row[2:] and row[2]}
     assert summary == expected
     assert not disclosure.findings.exists()
+
+
+def test_a_file_whose_drafts_were_discarded_can_be_read_again(rendered, media):
+    from budgets.services import disclosure_discard
+
+    data, _ = read_sample(SAMPLE_DIR / f"{LUOTAI}.yaml")
+    ingest(rendered[LUOTAI]["xlsx"], data)
+    disclosure_discard(disclosure=Disclosure.objects.get())
+    out, _ = ingest(rendered[LUOTAI]["xlsx"], data)
+    assert "v2 草稿" in out and "完全相同" not in out

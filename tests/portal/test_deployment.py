@@ -52,3 +52,31 @@ def test_docker_compose_has_the_production_services_and_their_configuration():
     assert {"pgdata", "media"} <= volumes
     assert any(v.startswith("media:") for v in web["volumes"])
     assert "whitenoise" in (ROOT / "portal" / "settings.py").read_text()
+
+
+def test_docker_compose_reads_uploads_with_celery_workers_on_redis():
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    services = compose["services"]
+    assert {"redis", "worker"} <= set(services)
+    assert services["redis"]["image"].startswith("redis")
+    worker = services["worker"]
+    command = worker["command"].split()
+    assert command[:4] == ["celery", "-A", "portal", "worker"]
+    assert int(command[command.index("--concurrency") + 1]) >= 2
+    for name in ("web", "worker"):
+        env = services[name]["environment"]
+        assert env["INGEST_QUEUE"] == "celery", name
+        assert env["CELERY_BROKER_URL"].startswith("redis://redis:"), name
+        assert "redis" in services[name]["depends_on"], name
+    assert {"SECRET_KEY_FILE", "DATABASE_URL_FILE", "MEDIA_ROOT"} <= set(worker["environment"])
+    assert any(v.startswith("media:") for v in worker["volumes"])  # it reads the kept originals
+    result = run_manage("shell", "-c", "from portal.celery import app; import ingest.tasks; "
+                        "print(sorted(t for t in app.tasks if t.startswith('ingest.')))",
+                        INGEST_QUEUE="celery")
+    assert "ingest.run_job" in result.stdout, result.stderr
+
+
+def test_make_run_starts_the_database_worker_beside_the_web_server():
+    makefile = (ROOT / "Makefile").read_text()
+    run = makefile[makefile.index("\nrun:"):].split("\n\n")[0]
+    assert "db_worker" in run and "runserver" in run

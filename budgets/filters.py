@@ -1,0 +1,54 @@
+"""Query-string filters of the public pages: the department directory and the CSV downloads."""
+
+from django import forms
+
+from budgets import selectors
+from budgets.models import Region
+
+
+class DirectoryFilter(forms.Form):
+    """部门目录: name search, region (with its sub-regions), year, functional class."""
+
+    q = forms.CharField(label="名称", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search",
+                                                      "placeholder": "部门名称、简称或编码"}))
+    region = forms.ChoiceField(label="地区", required=False)
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+    function = forms.ChoiceField(label="支出功能分类", required=False)
+    units = forms.BooleanField(label="含所属单位", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部地区"), *selectors.region_choices()]
+        self.fields["year"].choices = [("", "全部年度"),
+                                       *((y, f"{y}年") for y in selectors.published_years())]
+        self.fields["function"].choices = [("", "全部功能分类"),
+                                           *selectors.function_class_choices()]
+
+    def clean_region(self) -> Region | None:
+        slug = self.cleaned_data.get("region")
+        return Region.objects.filter(slug=slug).first() if slug else None
+
+    def directory(self):
+        """The filtered published department-years (unfiltered if the form is invalid)."""
+        data = self.cleaned_data if self.is_valid() else {}
+        return selectors.department_directory(
+            query=data.get("q") or "", region=data.get("region"), year=data.get("year"),
+            function=data.get("function") or "", include_units=bool(data.get("units")),
+        )
+
+
+class DownloadFilter(forms.Form):
+    """/downloads/*.csv?year=2024&region=<slug>: both optional."""
+
+    year = forms.IntegerField(required=False, min_value=1990, max_value=2100)
+    region = forms.SlugField(required=False, allow_unicode=True, max_length=200)
+
+    def clean_region(self) -> Region | None:
+        slug = self.cleaned_data.get("region")
+        if not slug:
+            return None
+        region = Region.objects.filter(slug=slug).first()
+        if region is None:
+            raise forms.ValidationError("未知地区")
+        return region

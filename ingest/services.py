@@ -1,0 +1,257 @@
+"""Writes of the staff workflow: receiving uploads, running and retrying ingest jobs,
+publishing and discarding what was read — each one recorded in the audit log."""
+
+import hashlib
+import logging
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Model
+from django.utils import timezone
+
+from budgets.models import Disclosure, Region, SourceDocument
+from budgets.services import disclosure_discard, disclosure_publish
+from ingest.extract import UnreadableDocument
+from ingest.filetype import detect_format
+from ingest.models import AuditEntry, IngestJob
+from ingest.pipeline import already_read, ingest_document, keep_original
+
+logger = logging.getLogger(__name__)
+Status = IngestJob.Status
+DocumentStatus = SourceDocument.Status
+INTERRUPTED = "后台处理被中断（进程退出），没有存入任何数据；可以点击“重试”重新读取"
+
+
+def audit_record(*, user, action: str, obj: Model | None = None, region: Region | None = None,
+                 **details) -> AuditEntry:
+    return AuditEntry.objects.create(
+        user=user if user is not None and user.is_authenticated else None,
+        username=getattr(user, "username", "") or "",
+        action=action,
+        content_type=ContentType.objects.get_for_model(obj) if obj is not None else None,
+        object_id=str(obj.pk) if obj is not None else "",
+        object_repr=str(obj)[:300] if obj is not None else "",
+        region=region, details=details,
+    )
+
+
+# --- upload ------------------------------------------------------------------------------
+
+@dataclass
+class SavedUpload:
+    path: Path
+    sha256: str
+    refusal: str  # why the content is not a PDF/DOCX/XLSX we may open, or ""
+
+
+def _save_upload(upload: UploadedFile, folder: Path) -> SavedUpload:
+    """Write the upload to `folder` under a name that says what it really is (never .html)."""
+    digest, path = hashlib.sha256(), folder / "upload"
+    with open(path, "wb") as out:
+        for chunk in upload.chunks():
+            digest.update(chunk)
+            out.write(chunk)
+    sha256 = digest.hexdigest()
+    try:
+        kind, refusal = detect_format(path), ""
+    except UnreadableDocument as exc:
+        kind, refusal = "bin", str(exc)
+    return SavedUpload(path=path.rename(folder / f"{sha256[:16]}.{kind}"), sha256=sha256,
+                       refusal=refusal)
+
+
+def _earlier_copy(document: SourceDocument) -> SourceDocument | None:
+    """A document with the same bytes that was read already or is being read now."""
+    same = SourceDocument.objects.filter(sha256=document.sha256).exclude(pk=document.pk)
+    return already_read(document) or same.filter(job__status__in=IngestJob.ACTIVE).first()
+
+
+def upload_receive(*, upload: UploadedFile, region: Region, user, expected_year: int | None = None,
+                   expected_code: str = "") -> IngestJob:
+    """Keep the original, refuse what is not a PDF/DOCX/XLSX by its content, queue the rest.
+
+    The original is kept whatever happens (with the reason when it is refused); a file with the
+    same bytes as one read or being read is recorded as a duplicate and not read again.
+    """
+    with tempfile.TemporaryDirectory(prefix="upload-") as folder:
+        saved = _save_upload(upload, Path(folder))
+        with transaction.atomic():
+            document = keep_original(saved.path, region=region, user=user,
+                                     original_name=upload.name, sha256=saved.sha256)
+            job = IngestJob.objects.create(document=document, created_by=user,
+                                           expected_year=expected_year,
+                                           expected_code=expected_code or "")
+            audit_record(user=user, action=AuditEntry.Action.UPLOADED, obj=document, region=region,
+                         file=upload.name, size=document.size, sha256=saved.sha256)
+            earlier = None if saved.refusal else _earlier_copy(document)
+            if saved.refusal:
+                _finish(job, Status.FAILED, saved.refusal)
+            elif earlier is not None:
+                _finish(job, Status.DUPLICATE,
+                        f"与已上传的文件“{earlier.original_name}”完全相同（SHA-256 一致），未重复读取")
+    if job.status == Status.QUEUED:
+        job_enqueue(job)
+    return job
+
+
+# --- running jobs ------------------------------------------------------------------------
+
+DOCUMENT_STATUS = {
+    Status.READY: DocumentStatus.STORED,
+    Status.FAILED: DocumentStatus.FAILED,
+    Status.DUPLICATE: DocumentStatus.DUPLICATE,
+}
+
+
+def _finish(job: IngestJob, status: str, error: str = "") -> IngestJob:
+    """Record the end of a job, and the same outcome on its document."""
+    now = timezone.now()
+    IngestJob.objects.filter(pk=job.pk).update(
+        status=status, stage=IngestJob.Stage.DONE, error=error, finished_at=now, heartbeat_at=now)
+    SourceDocument.objects.filter(pk=job.document_id).update(status=DOCUMENT_STATUS[status],
+                                                             error=error)
+    job.refresh_from_db()
+    job.document.refresh_from_db()
+    return job
+
+
+def job_enqueue(job: IngestJob) -> None:
+    """Hand the job to the queue chosen by settings.INGEST_QUEUE."""
+    queue = settings.INGEST_QUEUE
+    if queue == "immediate":
+        job_run(job.pk)
+        return
+    from ingest import tasks  # the task modules import this one
+
+    try:
+        if queue == "celery":
+            transaction.on_commit(lambda: _send_to_celery(job))
+        else:
+            tasks.run_job.enqueue(job.pk)
+    except Exception as exc:  # the queue is down: say so, the job can be retried later
+        logger.exception("could not queue ingest job %s", job.pk)
+        _finish(job, Status.FAILED, f"无法加入后台队列（{exc.__class__.__name__}），请稍后重试")
+
+
+def _send_to_celery(job: IngestJob) -> None:
+    from ingest import tasks
+
+    try:
+        tasks.run_job_celery.delay(job.pk)
+    except Exception as exc:
+        logger.exception("could not queue ingest job %s on celery", job.pk)
+        _finish(job, Status.FAILED, f"无法加入后台队列（{exc.__class__.__name__}），请稍后重试")
+
+
+def _claim(job_id: int) -> bool:
+    """Take a queued job; False when another worker has it or it is no longer queued."""
+    now = timezone.now()
+    return bool(IngestJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.RUNNING, stage=IngestJob.Stage.READING, page=None, pages=None, error="",
+        started_at=now, heartbeat_at=now, finished_at=None, attempts=F("attempts") + 1,
+    ))
+
+
+def _progress_reporter(job_id: int):
+    def progress(stage: str, page: int | None, pages: int | None) -> None:
+        # Outside the pipeline's transaction: each report is visible at once to the web pages.
+        fields = {"stage": stage, "heartbeat_at": timezone.now()}
+        if stage == IngestJob.Stage.READING:
+            fields.update(page=page, pages=pages)
+        IngestJob.objects.filter(pk=job_id).update(**fields)
+    return progress
+
+
+def job_run(job_id: int) -> IngestJob:
+    """Read the job's document (the work of a queue worker); idempotent for a finished job.
+
+    The pipeline stores a document in one transaction, so a worker that dies mid-document
+    leaves only the original behind, and the job can be retried.
+    """
+    if not _claim(job_id):
+        return IngestJob.objects.get(pk=job_id)
+    job = IngestJob.objects.select_related("document", "created_by").get(pk=job_id)
+    document = job.document
+    if document.disclosures.exists():
+        # A worker died after the data were committed but before it said so: they are whole.
+        return _finish(job, Status.READY)
+    try:
+        result = ingest_document(document, user=job.created_by,
+                                 expected_year=job.expected_year,
+                                 expected_code=job.expected_code or None,
+                                 progress=_progress_reporter(job.pk))
+    except Exception as exc:  # e.g. the database went away: the pipeline could not record it
+        logger.exception("ingest job %s failed", job_id)
+        return _finish(job, Status.FAILED, f"处理时出错（{exc.__class__.__name__}），可以重试")
+    except BaseException:  # the worker is being stopped: leave a job that can be retried
+        _finish(job, Status.FAILED, INTERRUPTED)
+        raise
+    if result.failed:
+        return _finish(job, Status.FAILED, result.document.error)
+    if result.duplicate_of is not None:
+        return _finish(job, Status.DUPLICATE, result.document.error)
+    return _finish(job, Status.READY)
+
+
+def job_retry(*, job: IngestJob, user) -> IngestJob:
+    """Run a failed job again, or one whose worker stopped giving signs of life."""
+    if not job.can_retry:
+        raise ValueError("只有失败或长时间没有进展的任务可以重试")
+    with transaction.atomic():
+        IngestJob.objects.filter(pk=job.pk).update(
+            status=Status.QUEUED, stage=IngestJob.Stage.QUEUED, page=None, pages=None, error="",
+            finished_at=None, heartbeat_at=timezone.now())
+        SourceDocument.objects.filter(pk=job.document_id).update(
+            status=DocumentStatus.PROCESSING, error="")
+        audit_record(user=user, action=AuditEntry.Action.RETRIED, obj=job.document,
+                     region=job.document.region, job=job.pk, previous_error=job.error,
+                     attempts=job.attempts)
+    job.refresh_from_db()
+    job_enqueue(job)
+    job.refresh_from_db()
+    return job
+
+
+# --- review decisions ----------------------------------------------------------------------
+
+def _drafts(document: SourceDocument) -> list[Disclosure]:
+    drafts = list(document.disclosures.select_for_update()
+                  .filter(status=Disclosure.Status.DRAFT).order_by("pk"))
+    if not drafts:
+        raise ValueError("这份文件没有待审核的草稿")
+    return drafts
+
+
+@transaction.atomic
+def document_publish(*, document: SourceDocument, user) -> list[Disclosure]:
+    """Publish every draft read from the document (the department and its units) at once.
+
+    Each replaces the published version of its department-year, which stays in the history as
+    superseded, with who replaced it.
+    """
+    drafts = _drafts(document)
+    for disclosure in drafts:
+        replaced = list(Disclosure.objects.filter(
+            department=disclosure.department, year=disclosure.year,
+            status=Disclosure.Status.PUBLISHED).values_list("pk", flat=True))
+        disclosure_publish(disclosure=disclosure, user=user)
+        audit_record(user=user, action=AuditEntry.Action.PUBLISHED, obj=disclosure,
+                     region=disclosure.department.region, document=document.pk,
+                     superseded=replaced)
+    return drafts
+
+
+@transaction.atomic
+def document_discard(*, document: SourceDocument, user) -> list[Disclosure]:
+    """Discard every draft read from the document; the original stays kept."""
+    drafts = _drafts(document)
+    for disclosure in drafts:
+        disclosure_discard(disclosure=disclosure)
+        audit_record(user=user, action=AuditEntry.Action.DISCARDED, obj=disclosure,
+                     region=disclosure.department.region, document=document.pk)
+    return drafts
