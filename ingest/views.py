@@ -146,30 +146,28 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ingest/review.html", ctx)
 
 
-@require_POST
-@staff_required
-def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
+def _document_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
+    """Publish or discard a whole uploaded document, then back to its review page."""
     document = permissions.document_or_404(request.user, pk)
     try:
-        published = services.document_publish(document=document, user=request.user)
+        changed = action(document=document, user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, "已公开：" + "、".join(str(d) for d in published))
+        messages.success(request, done + "、".join(str(d) for d in changed))
     return redirect("ingest:document-review", pk=document.pk)
+
+
+@require_POST
+@staff_required
+def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    return _document_action(request, pk, services.document_publish, "已公开：")
 
 
 @require_POST
 @staff_required
 def document_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    document = permissions.document_or_404(request.user, pk)
-    try:
-        discarded = services.document_discard(document=document, user=request.user)
-    except ValueError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, "已废弃：" + "、".join(str(d) for d in discarded))
-    return redirect("ingest:document-review", pk=document.pk)
+    return _document_action(request, pk, services.document_discard, "已废弃：")
 
 
 def render_page_png(document: SourceDocument, number: int) -> bytes:

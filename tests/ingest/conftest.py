@@ -30,6 +30,13 @@ def rendered(tmp_path_factory):
 
 
 @pytest.fixture
+def immediate_queue(settings, tmp_path):
+    """Staff uploads read in the request, originals kept in the test's own folder."""
+    settings.INGEST_QUEUE = "immediate"
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     return settings.MEDIA_ROOT

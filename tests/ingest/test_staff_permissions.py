@@ -17,13 +17,7 @@ from tests.ingest.staff_fixtures import (
     sample_file,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def immediate_queue(settings, tmp_path):
-    settings.INGEST_QUEUE = "immediate"
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_queue")]
 
 
 @pytest.fixture

@@ -21,13 +21,7 @@ from tests.ingest.staff_fixtures import (
     with_changed_amount,
 )
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def immediate_queue(settings, tmp_path):
-    settings.INGEST_QUEUE = "immediate"
-    settings.MEDIA_ROOT = tmp_path / "media"
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_queue")]
 
 
 @pytest.fixture

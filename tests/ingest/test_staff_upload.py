@@ -12,14 +12,8 @@ from ingest.models import AuditEntry, IngestJob
 from tests.corpus import render as corpus
 from tests.ingest.staff_fixtures import CANGZHOU, LUOTAI, bureau_user, region, sample, sample_file
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("immediate_queue")]
 UPLOAD = reverse("ingest:upload")
-
-
-@pytest.fixture(autouse=True)
-def immediate_queue(settings, tmp_path):
-    settings.INGEST_QUEUE = "immediate"
-    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture
