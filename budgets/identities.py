@@ -14,6 +14,7 @@ from budgets.models import Disclosure, Finding, TableKind
 from budgets.schema import (
     CLASSIFIED_TABLES,
     FISCAL_REVENUE_ITEMS,
+    RENHANG,
     REVENUE_ITEMS_2023,
     REVENUE_ITEMS_2024,
     TABLE_COLUMNS,
@@ -133,7 +134,7 @@ def check_row_sums(check: Checker) -> None:
                     message=f"{T(table).label} {_label(code)} 行{total}栏不等于{'+'.join(parts)}",
                 )
     for code in cells.codes.get(T.FISCAL_SUMMARY, []):
-        if classification_level(code) or code == "renhang" or code.startswith("expenditure"):
+        if classification_level(code) or code == RENHANG or code.startswith("expenditure"):
             check.expect_sum(
                 rule="row_sum", table=T.FISCAL_SUMMARY, code=code, column="total",
                 parts=[cells.get(T.FISCAL_SUMMARY, code, c)
@@ -144,7 +145,7 @@ def check_row_sums(check: Checker) -> None:
 
 
 def _spending_rows(cells: Cells, table: str) -> list[str]:
-    return [c for c in cells.codes.get(table, []) if len(c) == 3 and c.isdigit() or c == "renhang"]
+    return [c for c in cells.codes.get(table, []) if (len(c) == 3 and c.isdigit()) or c == RENHANG]
 
 
 def check_summary(check: Checker) -> None:

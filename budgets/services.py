@@ -13,8 +13,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 
+from budgets.codes import parent_code
 from budgets.identities import validate_identities
 from budgets.models import (
+    Classification,
     Department,
     DepartmentName,
     Disclosure,
@@ -200,9 +202,6 @@ def disclosure_discard(*, disclosure: Disclosure) -> Disclosure:
 @transaction.atomic
 def classifications_load(data: dict) -> int:
     """Create or rename the reference codes of `budgets/data/classifications.yaml`; idempotent."""
-    from budgets.codes import parent_code
-    from budgets.models import Classification
-
     count = 0
     for year, kinds in data.items():
         for kind, codes in kinds.items():

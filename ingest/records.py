@@ -146,10 +146,8 @@ def one_sided_rows(raw: RawTable, problems: list) -> tuple[list[list], list]:
     for row, page in zip(rows, pages, strict=False):
         code = row[code_at] if code_at is not None and code_at < len(row) else ""
         name = row[name_at] if name_at is not None and name_at < len(row) else ""
-        if not is_classification_code(code):
+        if not is_classification_code(code):  # 合计, or a 三公 row: the text is the name
             name, code = name or code, ""
-            if code_at is not None and name == row[code_at] == (row[name_at] if name_at else ""):
-                name = row[code_at]
         if raw.kind == "sangong":
             code = match_name(name, SANGONG_NAMES)
             if code is None:
