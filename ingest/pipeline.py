@@ -97,12 +97,12 @@ def summary_layout(record: dict) -> int:
 @contextmanager
 def local_path(stored_file):
     """A path to read the original from: the file itself on local storage, else a temporary
-    copy (S3-compatible storages have no path)."""
+    copy (S3-compatible storages have no path; in-memory ones a path with no file)."""
     try:
         path = Path(stored_file.path)
     except NotImplementedError:
         path = None
-    if path is not None:
+    if path is not None and path.is_file():
         yield path
         return
     suffix = Path(stored_file.name).suffix

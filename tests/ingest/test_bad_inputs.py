@@ -3,6 +3,7 @@ is kept with its error, and what was published before stays as it was."""
 
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -134,3 +135,16 @@ def test_a_file_whose_drafts_were_discarded_can_be_read_again(rendered, media):
     disclosure_discard(disclosure=Disclosure.objects.get())
     out, _ = ingest(rendered[LUOTAI]["xlsx"], data)
     assert "v2 草稿" in out and "完全相同" not in out
+
+
+def test_an_original_on_a_storage_without_local_paths_is_read_through_a_copy(rendered, settings):
+    """S3-compatible storages have no `.path`; Django's in-memory storage has none either."""
+    settings.STORAGES = {**settings.STORAGES,
+                         "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    data, _ = read_sample(SAMPLE_DIR / f"{LUOTAI}.yaml")
+    out, err = ingest(rendered[LUOTAI]["docx"], data, "--publish")
+    assert err == "" and "v1 已公开" in out
+    document = SourceDocument.objects.get()
+    assert not Path(document.file.storage.path(document.file.name)).exists()  # nothing on disk
+    assert document.file.read() == rendered[LUOTAI]["docx"].read_bytes()
+    assert Figure.objects.published().count() == 204
