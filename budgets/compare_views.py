@@ -226,12 +226,17 @@ def _department_or_404(region: str, code: str) -> Department:
     return department
 
 
-@require_GET
-def department_history(request: HttpRequest, region: str, code: str) -> HttpResponse:
+def _history_or_404(region: str, code: str):
     department = _department_or_404(region, code)
     history = comparisons.department_history(department)
     if not history.comparison.items:
         raise Http404("这个部门没有已公开的预算")
+    return department, history
+
+
+@require_GET
+def department_history(request: HttpRequest, region: str, code: str) -> HttpResponse:
+    department, history = _history_or_404(region, code)
     latest = history.comparison.items[-1].disclosure
     ctx = {
         "department": department,
@@ -247,9 +252,6 @@ def department_history(request: HttpRequest, region: str, code: str) -> HttpResp
 
 @require_GET
 def department_history_csv(request: HttpRequest, region: str, code: str) -> HttpResponse:
-    department = _department_or_404(region, code)
-    history = comparisons.department_history(department)
-    if not history.comparison.items:
-        raise Http404("这个部门没有已公开的预算")
+    department, history = _history_or_404(region, code)
     return csv_response(f"{department.code}-history.csv", comparisons.COMPARISON_COLUMNS,
                         comparisons.comparison_rows(history.comparison))

@@ -51,7 +51,6 @@ from budgets.selectors import (
     fund_type_split,
     headline_figures,
     published_disclosures,
-    region_and_descendant_ids,
     region_paths,
     revenue_by_source,
     search_departments,
@@ -804,7 +803,7 @@ def ranking(*, measure: Measure, year: int, region: Region | None = None,
     if not include_units:
         candidates = candidates.filter(department__parent__isnull=True)
     if region is not None:
-        candidates = candidates.filter(department__region_id__in=region_and_descendant_ids(region))
+        candidates = candidates.filter(department__region_id__in=region.descendant_ids())
     current = measure.expression()
     if by == "amount":
         if measure.is_share:  # filtering on the base is cheaper than on the whole share

@@ -6,6 +6,7 @@ column) → amount in 万元, with the name as printed and the source page. One 
 nine tables, so comparisons, rankings and the CSV export are the same query on every table.
 """
 
+from collections import defaultdict
 from decimal import Decimal
 
 from django.conf import settings
@@ -47,10 +48,13 @@ class Region(models.Model):
         return chain[::-1]
 
     def descendant_ids(self) -> list[int]:
-        """Ids of this region and every region below it."""
+        """Ids of this region and every region below it, in one query (regions are few)."""
+        children = defaultdict(list)
+        for pk, parent in Region.objects.values_list("pk", "parent_id"):
+            children[parent].append(pk)
         ids, frontier = [self.pk], [self.pk]
         while frontier:
-            frontier = list(Region.objects.filter(parent__in=frontier).values_list("pk", flat=True))
+            frontier = [child for pk in frontier for child in children[pk]]
             ids.extend(frontier)
         return ids
 

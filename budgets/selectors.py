@@ -522,18 +522,6 @@ def with_totals(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
     )
 
 
-def region_and_descendant_ids(region: Region) -> list[int]:
-    """One query for the whole tree (regions are few), unlike Region.descendant_ids."""
-    children = defaultdict(list)
-    for pk, parent in Region.objects.values_list("pk", "parent_id"):
-        children[parent].append(pk)
-    ids, frontier = [region.pk], [region.pk]
-    while frontier:
-        frontier = [child for pk in frontier for child in children[pk]]
-        ids.extend(frontier)
-    return ids
-
-
 def _name_pattern(token: str) -> str:
     """A case-insensitive pattern matching the token's characters in order (人社局 → 人力资源和社会保障局)."""
     return ".*".join(re.escape(ch) for ch in token)
@@ -570,7 +558,7 @@ def department_directory(
     if not include_units:
         disclosures = disclosures.filter(department__parent__isnull=True)
     if region is not None:
-        disclosures = disclosures.filter(department__region_id__in=region_and_descendant_ids(region))
+        disclosures = disclosures.filter(department__region_id__in=region.descendant_ids())
     if year:
         disclosures = disclosures.filter(year=year)
     if function:
@@ -700,7 +688,7 @@ def published_figures(*, year: int | None = None, region: Region | None = None):
         figures = figures.filter(disclosure__year=year)
     if region is not None:
         figures = figures.filter(
-            disclosure__department__region_id__in=region_and_descendant_ids(region)
+            disclosure__department__region_id__in=region.descendant_ids()
         )
     return figures
 
@@ -711,6 +699,6 @@ def published_indicators(*, year: int | None = None, region: Region | None = Non
         indicators = indicators.filter(project__disclosure__year=year)
     if region is not None:
         indicators = indicators.filter(
-            project__disclosure__department__region_id__in=region_and_descendant_ids(region)
+            project__disclosure__department__region_id__in=region.descendant_ids()
         )
     return indicators

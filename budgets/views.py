@@ -197,22 +197,21 @@ def _download_name(what: str, data: dict) -> str:
     return "-".join(parts) + ".csv"
 
 
-@require_GET
-def lines_csv(request: HttpRequest) -> HttpResponse:
-    """All published figures; ?year= and ?region=<slug> (with its sub-regions) optional."""
+def _download(request: HttpRequest, what: str, read, columns, rows) -> HttpResponse:
     form = _download_filter(request)
     if form.errors:
         return HttpResponseBadRequest("参数无效：year 为年份，region 为地区网址标识。")
-    figures = selectors.published_figures(**form.cleaned_data)
-    return csv_response(_download_name("lines", form.cleaned_data), LINE_COLUMNS,
-                        line_rows(figures))
+    return csv_response(_download_name(what, form.cleaned_data), columns,
+                        rows(read(**form.cleaned_data)))
+
+
+@require_GET
+def lines_csv(request: HttpRequest) -> HttpResponse:
+    """All published figures; ?year= and ?region=<slug> (with its sub-regions) optional."""
+    return _download(request, "lines", selectors.published_figures, LINE_COLUMNS, line_rows)
 
 
 @require_GET
 def indicators_csv(request: HttpRequest) -> HttpResponse:
-    form = _download_filter(request)
-    if form.errors:
-        return HttpResponseBadRequest("参数无效：year 为年份，region 为地区网址标识。")
-    indicators = selectors.published_indicators(**form.cleaned_data)
-    return csv_response(_download_name("indicators", form.cleaned_data), INDICATOR_COLUMNS,
-                        indicator_rows(indicators))
+    return _download(request, "indicators", selectors.published_indicators, INDICATOR_COLUMNS,
+                     indicator_rows)

@@ -9,8 +9,6 @@ from budgets.models import Region
 
 class ExportCommand(BaseCommand):
     columns: list[str]
-    region_field: str
-    year_field: str
 
     def add_arguments(self, parser):
         parser.add_argument("--year", type=int)
@@ -18,17 +16,15 @@ class ExportCommand(BaseCommand):
         parser.add_argument("--output", help="file to write (default: standard output)")
 
     def handle(self, *args, year, region, output, **options):
-        queryset = self.queryset()
-        if year:
-            queryset = queryset.filter(**{self.year_field: year})
+        found = None
         if region:
             found = Region.objects.filter(Q(slug=region) | Q(name=region)).first()
             if found is None:
                 raise CommandError(f"unknown region: {region}")
-            queryset = queryset.filter(**{self.region_field: found.descendant_ids()})
+        rows = self.rows(year=year, region=found)
         if output:
             with open(output, "w", encoding="utf-8", newline="") as stream:
-                count = write_csv(self.rows(queryset), self.columns, stream)
+                count = write_csv(rows, self.columns, stream)
             self.stderr.write(f"{count} rows written to {output}")
         else:
-            write_csv(self.rows(queryset), self.columns, self.stdout._out)
+            write_csv(rows, self.columns, self.stdout._out)

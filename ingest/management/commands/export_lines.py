@@ -7,18 +7,13 @@ a region slug or name and includes its sub-regions.
 """
 
 from budgets.exports import LINE_COLUMNS, line_rows
-from budgets.models import Figure
+from budgets.selectors import published_figures
 from ingest.management.export_command import ExportCommand
 
 
 class Command(ExportCommand):
     help = "Export published figures as long-format CSV."
     columns = LINE_COLUMNS
-    region_field = "disclosure__department__region__in"
-    year_field = "disclosure__year"
 
-    def queryset(self):
-        return Figure.objects.published()
-
-    def rows(self, queryset):
-        return line_rows(queryset)
+    def rows(self, **filters):
+        return line_rows(published_figures(**filters))
