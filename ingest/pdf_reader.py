@@ -117,7 +117,10 @@ def _join_chars(chars: list) -> str:
     chars = sorted(chars, key=lambda c: c["top"])
     lines, line_top = [], None
     for char in chars:
-        if line_top is None or char["top"] - line_top > char["size"] / 2:
+        # the glyph box, not the font size: some producers scale a huge font down by the text
+        # matrix, and half of that "size" would swallow every line of a wrapped cell
+        height = min(char["size"], char["bottom"] - char["top"]) or char["size"]
+        if line_top is None or char["top"] - line_top > height / 2:
             lines.append([])
             line_top = char["top"]
         lines[-1].append(char)
