@@ -1,6 +1,9 @@
-"""Admin for finance-bureau staff: search, filters, inlines; published figures are read-only."""
+"""Admin for finance-bureau staff: search, filters, inlines; published figures are read-only.
 
-from django.contrib import admin
+Superusers can merge two records of one department (one read without a code, one with).
+"""
+
+from django.contrib import admin, messages
 
 from budgets.models import (
     Classification,
@@ -17,6 +20,7 @@ from budgets.models import (
     Region,
     SourceDocument,
 )
+from budgets.services import department_merge
 
 
 class ReadOnlyWhenPublishedMixin:
@@ -68,6 +72,29 @@ class DepartmentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["region", "parent"]
     inlines = [DepartmentNameInline]
     list_select_related = ["region", "parent"]
+    actions = ["merge_departments"]
+
+    def has_merge_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    @admin.action(description="合并所选部门", permissions=["merge"])
+    def merge_departments(self, request, queryset):
+        """Merge every selected department into the oldest one (the first created)."""
+        selected = list(queryset.order_by("pk"))
+        if len(selected) < 2:
+            self.message_user(request, "请至少选择两个部门", messages.WARNING)
+            return
+        keep = selected[0]
+        for merge in selected[1:]:
+            merged = str(merge)
+            try:
+                department_merge(keep=keep, merge=merge, user=request.user)
+            except ValueError as error:
+                self.message_user(request, str(error), messages.ERROR)
+                continue
+            keep.refresh_from_db()
+            self.log_change(request, keep, f"合并部门：{merged} 并入 {keep}")
+            self.message_user(request, f"已将“{merged}”合并到“{keep}”", messages.SUCCESS)
 
 
 @admin.register(SourceDocument)
@@ -88,7 +115,7 @@ class DisclosureTableInline(LockedInlineMixin, admin.TabularInline):
 class FindingInline(admin.TabularInline):
     model = Finding
     extra = 0
-    fields = ["rule", "table", "code", "column", "expected", "found", "message", "page"]
+    fields = ["rule", "table", "code", "column", "expected", "found", "unit", "message", "page"]
     readonly_fields = fields
     can_delete = False
 
@@ -109,7 +136,7 @@ class OrganisationUnitInline(LockedInlineMixin, admin.TabularInline):
 class ProjectInline(LockedInlineMixin, admin.TabularInline):
     model = Project
     extra = 0
-    fields = ["order", "code", "name", "budget", "fiscal_funds", "other_funds", "page"]
+    fields = ["order", "code", "name", "budget", "fiscal_funds", "other_funds", "unit", "page"]
     show_change_link = True
 
 
@@ -129,7 +156,9 @@ class DisclosureAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
 
 @admin.register(Figure)
 class FigureAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
-    list_display = ["disclosure", "table", "code", "name", "column", "amount", "page"]
+    list_display = ["disclosure", "table", "code", "name", "column", "amount", "unit",
+                    "amount_yuan", "page"]
+    readonly_fields = ["amount_yuan"]
     list_filter = ["table", "column", "disclosure__year", "disclosure__status"]
     search_fields = ["code", "name", "disclosure__department__name"]
     autocomplete_fields = ["disclosure"]
@@ -162,12 +191,13 @@ class IndicatorAdmin(ReadOnlyWhenPublishedMixin, admin.ModelAdmin):
 
 @admin.register(Finding)
 class FindingAdmin(admin.ModelAdmin):
-    list_display = ["disclosure", "rule", "table", "code", "column", "expected", "found", "page"]
+    list_display = ["disclosure", "rule", "table", "code", "column", "expected", "found", "unit",
+                    "page"]
     list_filter = ["rule", "table", "disclosure__year"]
     search_fields = ["message", "disclosure__department__name"]
     list_select_related = ["disclosure__department"]
     readonly_fields = ["disclosure", "rule", "table", "code", "column", "expected", "found",
-                       "message", "page"]
+                       "unit", "message", "page"]
 
 
 @admin.register(Classification)

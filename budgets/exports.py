@@ -5,7 +5,8 @@ ingest app's `export_lines` / `export_indicators` commands.
     write_csv(rows, LINE_COLUMNS, stream)              # a text or binary stream
     return csv_response("711-2024.csv", LINE_COLUMNS, rows)  # in a view
 
-Files are UTF-8 with a BOM (so Excel reads the Chinese), and every text cell that a spreadsheet
+A figure's `amount` is written as printed (its decimals, its `unit`), `amount_yuan` is its exact
+value in 元. Files are UTF-8 with a BOM (so Excel reads the Chinese), and every text cell that a spreadsheet
 would take for a formula (= + - @, tab, CR) is prefixed with a single quote. Plain numbers such
 as -3.50 are left alone, so they stay numeric.
 """
@@ -28,7 +29,7 @@ from budgets.selectors import region_paths
 
 LINE_COLUMNS = [
     "region", "department_code", "department_name", "year", "scope", "unit_code", "unit_name",
-    "table", "code", "name", "column", "amount", "source_page",
+    "table", "code", "name", "column", "amount", "unit", "amount_yuan", "source_page",
 ]
 INDICATOR_COLUMNS = [
     "region", "department_code", "department_name", "year", "scope", "unit_code",
@@ -70,6 +71,12 @@ def _money(amount: Decimal | None) -> str:
     return "" if amount is None else f"{amount:.2f}"
 
 
+def _yuan(amount: Decimal) -> str:
+    """An exact value in 元 without the stored column's padding: 1182200, 124825494.31."""
+    text = f"{amount:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
 def _owner_fields(department, paths: dict[int, str]) -> list[str]:
     """region, department_code, department_name, scope, unit_code, unit_name of a disclosure."""
     region = paths.get(department.region_id, "")
@@ -91,7 +98,8 @@ def line_rows(figures: QuerySet) -> Iterator[list]:
         region, dept_code, dept_name, scope, unit_code, unit_name = _owner_fields(
             d.department, paths)
         yield [region, dept_code, dept_name, d.year, scope, unit_code, unit_name, f.table,
-               f.code, f.name, f.column, _money(f.amount), f.page if f.page is not None else ""]
+               f.code, f.name, f.column, f.printed, f.unit, _yuan(f.amount_yuan),
+               f.page if f.page is not None else ""]
 
 
 def indicator_rows(indicators: QuerySet) -> Iterator[list]:

@@ -1,11 +1,15 @@
 """The budget data model: who publishes (regions, departments, units), what they publish
 (disclosures in versions) and every figure, project, indicator and paragraph read from it.
 
-Figures are stored in long format, one row per printed cell: (disclosure, table, code,
-column) → amount in 万元, with the name as printed and the source page. One shape serves all
-nine tables, so comparisons, rankings and the CSV export are the same query on every table.
+Figures are stored in long format, one row per printed cell: (disclosure, table, row,
+column) → the amount exactly as printed with its unit (元, 千元 or 万元) and its exact value in
+元 (`amount_yuan`), with the code and name as printed and the source page. One shape serves all
+nine tables, so comparisons, rankings and the CSV export are the same query on every table;
+every sum and comparison uses `amount_yuan`, so tables printed in different units compare.
 """
 
+import re
+import unicodedata
 from collections import defaultdict
 from decimal import Decimal
 
@@ -16,7 +20,48 @@ from django.urls import reverse
 
 from budgets.codes import classification_level, parent_code
 
-MONEY = {"max_digits": 14, "decimal_places": 2}
+# An amount as printed: up to 6 decimals (Beijing prints 万元 to the 元 cent: 12482.549431).
+AS_PRINTED = {"max_digits": 24, "decimal_places": 6}
+# The same amount in 元: ×10000 for 万元 adds four integer digits.
+IN_YUAN = {"max_digits": 28, "decimal_places": 6}
+
+
+class Unit(models.TextChoices):
+    """The money unit printed in a table's header (单位：万元)."""
+
+    YUAN = "元", "元"
+    THOUSAND = "千元", "千元"
+    WAN = "万元", "万元"
+
+
+UNIT_FACTORS = {Unit.YUAN: Decimal(1), Unit.THOUSAND: Decimal(1000), Unit.WAN: Decimal(10000)}
+
+
+def to_yuan(amount: Decimal | None, unit: str) -> Decimal | None:
+    """An amount printed in `unit`, exactly in 元 (Decimal arithmetic, no rounding)."""
+    if amount is None:
+        return None
+    if unit not in UNIT_FACTORS:
+        raise ValueError(f"unknown money unit {unit!r}; expected one of {', '.join(UNIT_FACTORS)}")
+    return amount * UNIT_FACTORS[unit]
+
+
+def from_yuan(amount: Decimal, unit: str) -> Decimal:
+    """An amount in 元 expressed in `unit` (exact: the factors are powers of ten)."""
+    return amount / UNIT_FACTORS[unit]
+
+
+OWN_LEVEL = re.compile(r"[（(]本级[）)]$")
+
+
+def normalise_name(name: str) -> str:
+    """A department's name for identity: NFKC, no whitespace, no trailing （本级）/(本级).
+
+    NFKC turns full-width letters, digits and brackets into their plain forms, so the bracket
+    test after it sees "(本级)" whichever way it was typed.
+    """
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name or ""))
+    return OWN_LEVEL.sub("", text)
 
 
 class Region(models.Model):
@@ -62,13 +107,17 @@ class Region(models.Model):
 class Department(models.Model):
     """A budget department (部门) or one of its units (单位, code = department code + 3 digits).
 
-    Codes repeat across regions (two different 711s), so identity is (region, code).
+    Codes repeat across regions (two different 711s), so identity is (region, code) when a code
+    is printed. Most real documents print none: then identity is the normalised name, within
+    the region for a department and within its department for a unit (a unit called
+    “…委员会（本级）” normalises to its department's own name).
     """
 
     region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="departments",
                                verbose_name="地区")
-    code = models.CharField("编码", max_length=20)
+    code = models.CharField("编码", max_length=20, blank=True)
     name = models.CharField("名称", max_length=200)
+    normalised_name = models.CharField("规范名称", max_length=200, editable=False, db_index=True)
     parent = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
         verbose_name="主管部门",
@@ -76,13 +125,26 @@ class Department(models.Model):
 
     class Meta:
         verbose_name = verbose_name_plural = "部门/单位"
-        ordering = ["region__slug", "code"]
+        ordering = ["region__slug", "code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["region", "code"], name="department_unique_code_in_region"),
+            models.UniqueConstraint(fields=["region", "code"], condition=~Q(code=""),
+                                    name="department_unique_code_in_region"),
+            models.UniqueConstraint(fields=["region", "normalised_name"],
+                                    condition=Q(code="", parent__isnull=True),
+                                    name="department_unique_name_in_region"),
+            models.UniqueConstraint(fields=["parent", "normalised_name"],
+                                    condition=Q(code="", parent__isnull=False),
+                                    name="unit_unique_name_in_department"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.code} {self.name}"
+        return f"{self.code} {self.name}" if self.code else self.name
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        if kwargs.get("update_fields") is not None and "name" in kwargs["update_fields"]:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "normalised_name"}
+        super().save(*args, **kwargs)
 
     @property
     def is_unit(self) -> bool:
@@ -98,6 +160,7 @@ class DepartmentName(models.Model):
 
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="names")
     name = models.CharField("名称", max_length=200)
+    normalised_name = models.CharField("规范名称", max_length=200, editable=False, db_index=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "名称变体"
@@ -107,6 +170,10 @@ class DepartmentName(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.normalised_name = normalise_name(self.name)
+        super().save(*args, **kwargs)
 
 
 class SourceDocument(models.Model):
@@ -225,6 +292,10 @@ class DisclosureTable(models.Model):
     last_page = models.PositiveIntegerField("结束页", null=True, blank=True)
     row_count = models.PositiveIntegerField("行数", default=0)
     empty_note = models.CharField("空表说明", max_length=300, blank=True)
+    unit = models.CharField("金额单位", max_length=4, choices=Unit.choices, default=Unit.WAN)
+    # [{"key": "total", "label": "收入预算/合计"}, …] in printed order, so pages can show the
+    # headers as printed; empty only for tables stored before the columns were kept.
+    columns = models.JSONField("栏目", default=list, blank=True)
 
     class Meta:
         verbose_name = verbose_name_plural = "公开表"
@@ -239,6 +310,10 @@ class DisclosureTable(models.Model):
     def is_empty(self) -> bool:
         return self.row_count == 0
 
+    @property
+    def column_keys(self) -> list[str]:
+        return [column["key"] for column in self.columns]
+
 
 class FigureQuerySet(models.QuerySet):
     def of_table(self, table: str, column: str | None = None):
@@ -250,14 +325,22 @@ class FigureQuerySet(models.QuerySet):
 
 
 class Figure(models.Model):
-    """One printed amount: a cell of one of the nine tables."""
+    """One printed amount: a cell of one of the nine tables.
+
+    `amount` is the number as printed in the table's `unit`, `decimals` how many decimals were
+    printed (a Decimal column keeps 6, so "196.76" alone cannot say it was printed with two),
+    and `amount_yuan` the exact value in 元 that every sum and comparison uses.
+    """
 
     disclosure = models.ForeignKey(Disclosure, on_delete=models.CASCADE, related_name="figures")
     table = models.CharField("表", max_length=32, choices=TableKind.choices)
     code = models.CharField("编码", max_length=32, blank=True)
     name = models.CharField("名称（原文）", max_length=200)
-    column = models.CharField("栏目", max_length=32)
-    amount = models.DecimalField("金额（万元）", **MONEY)
+    column = models.CharField("栏目", max_length=64)
+    amount = models.DecimalField("金额（原文）", **AS_PRINTED)
+    unit = models.CharField("金额单位", max_length=4, choices=Unit.choices, default=Unit.WAN)
+    decimals = models.PositiveSmallIntegerField("小数位数", default=2)
+    amount_yuan = models.DecimalField("金额（元）", **IN_YUAN)
     row = models.PositiveSmallIntegerField("行序")
     page = models.PositiveIntegerField("页码", null=True, blank=True)
 
@@ -267,13 +350,28 @@ class Figure(models.Model):
         verbose_name = verbose_name_plural = "金额"
         ordering = ["disclosure", "table", "row", "column"]
         constraints = [
-            models.UniqueConstraint(fields=["disclosure", "table", "code", "column"],
+            # Rows by their printed order: Beijing prints one code once per hidden unit.
+            models.UniqueConstraint(fields=["disclosure", "table", "row", "column"],
                                     name="figure_unique_cell"),
         ]
         indexes = [models.Index(fields=["table", "code", "column"], name="figure_lookup")]
 
     def __str__(self) -> str:
-        return f"{self.table} {self.code or '合计'} {self.column} = {self.amount}"
+        return f"{self.table} {self.code or '合计'} {self.column} = {self.printed} {self.unit}"
+
+    def save(self, *args, **kwargs):
+        # amount_yuan always follows amount and unit; bulk_create callers use figure_yuan().
+        self.amount_yuan = to_yuan(Decimal(self.amount), self.unit)
+        super().save(*args, **kwargs)
+
+    @property
+    def printed(self) -> str:
+        """The amount as the document printed it: "196.76", "257700", "12482.549431"."""
+        return f"{self.amount:.{self.decimals}f}"
+
+    @property
+    def amount_wan(self) -> Decimal:
+        return self.amount_yuan / UNIT_FACTORS[Unit.WAN]
 
     @property
     def level(self) -> int:
@@ -320,9 +418,12 @@ class Project(models.Model):
     order = models.PositiveSmallIntegerField("序号")
     code = models.CharField("项目编码", max_length=40, blank=True)
     name = models.CharField("项目名称", max_length=300)
-    budget = models.DecimalField("预算数（万元）", null=True, blank=True, **MONEY)
-    fiscal_funds = models.DecimalField("财政资金", null=True, blank=True, **MONEY)
-    other_funds = models.DecimalField("其他资金", null=True, blank=True, **MONEY)
+    budget = models.DecimalField("预算数（原文）", null=True, blank=True, **AS_PRINTED)
+    fiscal_funds = models.DecimalField("财政资金（原文）", null=True, blank=True, **AS_PRINTED)
+    other_funds = models.DecimalField("其他资金（原文）", null=True, blank=True, **AS_PRINTED)
+    unit = models.CharField("金额单位", max_length=4, choices=Unit.choices, default=Unit.WAN)
+    budget_yuan = models.DecimalField("预算数（元）", null=True, blank=True, editable=False,
+                                      **IN_YUAN)
     purpose = models.TextField("资金用途", blank=True)
     plan_q1 = models.CharField("3月底支出计划", max_length=20, blank=True)
     plan_q2 = models.CharField("6月底支出计划", max_length=20, blank=True)
@@ -341,6 +442,11 @@ class Project(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, **kwargs):
+        self.budget_yuan = to_yuan(None if self.budget is None else Decimal(self.budget),
+                                   self.unit)
+        super().save(*args, **kwargs)
 
     @property
     def plan(self) -> list[str]:
@@ -434,9 +540,11 @@ class Finding(models.Model):
     rule = models.CharField("规则", max_length=60)
     table = models.CharField("表", max_length=32, blank=True)
     code = models.CharField("行", max_length=32, blank=True)
-    column = models.CharField("栏目", max_length=32, blank=True)
-    expected = models.DecimalField("应为", null=True, blank=True, **MONEY)
-    found = models.DecimalField("实际", null=True, blank=True, **MONEY)
+    column = models.CharField("栏目", max_length=64, blank=True)
+    # expected and found in `unit`, the printed unit of the table the finding is about.
+    expected = models.DecimalField("应为", null=True, blank=True, **AS_PRINTED)
+    found = models.DecimalField("实际", null=True, blank=True, **AS_PRINTED)
+    unit = models.CharField("金额单位", max_length=4, choices=Unit.choices, default=Unit.WAN)
     message = models.TextField("说明")
     page = models.PositiveIntegerField("页码", null=True, blank=True)
 

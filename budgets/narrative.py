@@ -1,18 +1,22 @@
 """Narrative-versus-table checks: the prose of the 情况说明 restates table figures.
 
-A prose amount may be in 元, 万元 or 亿元; it is converted to 万元 before comparing. Where the
-prose number equals the table figure but its unit is wrong (`4000元` for 4000.00 万元), the
-finding says it is a unit slip rather than a different amount.
+A prose amount may be in 元, 万元 or 亿元; it is converted to 元 and compared with the table
+figure's `amount_yuan`, within one unit of the table's last printed place. Where the prose
+number equals the table figure as printed but its unit is not the table's (`4000元` for
+4000.00 万元), the finding says it is a unit slip rather than a different amount. Findings
+give expected/found in the table's printed unit.
 """
 
 import re
 from decimal import Decimal
 
-from budgets.models import Disclosure, Finding, NarrativeSection, TableKind
+from budgets.identities import Amount, Cells, printed_step
+from budgets.models import UNIT_FACTORS, Disclosure, Finding, NarrativeSection, TableKind
 
 T = TableKind
 AMOUNT = re.compile(r"(-?\d+(?:\.\d+)?)\s*(亿元|万元|元)")
-TO_WAN = {"元": Decimal("0.0001"), "万元": Decimal("1"), "亿元": Decimal("10000")}
+TO_YUAN = {"元": Decimal(1), "万元": Decimal(10000), "亿元": Decimal(100_000_000)}
+STORED_PLACES = Decimal("0.000001")
 # Between a keyword and its amount: no sentence break and no word of change (比上年增加 …).
 GAP = r"[^。；;，,\n]{0,16}?"
 CHANGE_WORDS = ("增加", "减少", "增长", "下降", "持平", "相比", "比上年", "较")
@@ -39,40 +43,49 @@ PROSE_FIGURES = [
 
 
 def first_amount_after(text: str, keyword: str) -> tuple[Decimal, str, str] | None:
-    """The first amount printed right after the keyword: (value in 万元, number, unit)."""
+    """The first amount printed right after the keyword: (value in 元, number, unit)."""
     pattern = re.compile(f"(?:{keyword}){GAP}{AMOUNT.pattern}")
     for match in pattern.finditer(text):
         between = match.group(0)[: match.start(1) - match.start(0)]
         if any(word in between for word in CHANGE_WORDS):
             continue
         number, unit = match.group(1), match.group(2)
-        return Decimal(number) * TO_WAN[unit], number, unit
+        return Decimal(number) * TO_YUAN[unit], number, unit
     return None
 
 
+def _in(unit: str, yuan: Decimal) -> Decimal:
+    return yuan / UNIT_FACTORS[unit]
+
+
 def _compare(disclosure: Disclosure, *, section: NarrativeSection, keyword: str, label: str,
-             table: str, code: str, column: str, expected: Decimal | None) -> Finding | None:
+             table: str, code: str, column: str, expected: Amount | None, unit: str,
+             places: int) -> Finding | None:
     said = first_amount_after(section.text, keyword)
     if said is None or expected is None:
         return None
-    value, number, unit = said
-    if abs(value - expected) <= Decimal("0.01"):
+    value, number, said_unit = said
+    if abs(value - expected.yuan) <= (expected.step or printed_step(places, unit)):
         return None
-    if unit != "万元" and Decimal(number) == expected:
-        message = (f"单位笔误：情况说明“{section.title}”写“{label}{number}{unit}”，"
-                   f"表中为 {expected} 万元（数字相同，单位应为万元）")
+    as_printed = _in(unit, expected.yuan)
+    shown = f"{as_printed:.{places}f} {unit}"
+    if said_unit != unit and Decimal(number) == as_printed:
+        rule = "narrative_unit_slip"
+        message = (f"单位笔误：情况说明“{section.title}”写“{label}{number}{said_unit}”，"
+                   f"表中为 {shown}（数字相同，单位应为{unit}）")
     else:
-        message = (f"情况说明“{section.title}”写{label}{number}{unit}"
-                   f"（{value.normalize():f} 万元），表中为 {expected} 万元")
+        rule = "narrative_mismatch"
+        message = (f"情况说明“{section.title}”写{label}{number}{said_unit}"
+                   f"（{_in(unit, value).normalize():f} {unit}），表中为 {shown}")
     return Finding(
-        disclosure=disclosure, rule="narrative_unit_slip" if "单位笔误" in message
-        else "narrative_mismatch", table=table, code=code, column=column,
-        expected=expected, found=value.quantize(Decimal("0.01")), message=message,
+        disclosure=disclosure, rule=rule, table=table, code=code, column=column,
+        expected=as_printed.quantize(STORED_PLACES),
+        found=_in(unit, value).quantize(STORED_PLACES), unit=unit, message=message,
         page=section.page,
     )
 
 
-def narrative_findings(disclosure: Disclosure, cells) -> list[Finding]:
+def narrative_findings(disclosure: Disclosure, cells: Cells) -> list[Finding]:
     sections = list(disclosure.sections.all())
     findings = []
     for keys, keyword, table, code, column, label in PROSE_FIGURES:
@@ -82,13 +95,16 @@ def narrative_findings(disclosure: Disclosure, cells) -> list[Finding]:
             if section.key in keys:
                 findings.append(_compare(
                     disclosure, section=section, keyword=keyword, label=label, table=table,
-                    code=code, column=column, expected=cells.get(table, code, column),
+                    code=code, column=column, expected=cells.cell(table, code, column),
+                    unit=cells.unit(table), places=cells.decimals.get(table, 2),
                 ))
     for project in disclosure.projects.all():
+        expected = (None if project.budget_yuan is None
+                    else Amount(project.budget_yuan, printed_step(2, project.unit)))
         for section in sections:
             findings.append(_compare(
                 disclosure, section=section, keyword=re.escape(project.name),
                 label=project.name, table="project", code=project.code, column="budget",
-                expected=project.budget,
+                expected=expected, unit=project.unit, places=2,
             ))
     return [f for f in findings if f is not None]

@@ -41,7 +41,32 @@ COLUMN_LABELS = {
     "remit_superior": "上解上级支出", "subsidy_subordinate": "对附属单位补助支出",
     "personnel": "人员经费", "public": "公用经费", "general_budget": "一般公共预算",
     "gov_fund": "政府性基金", "state_capital": "国有资本经营",
+    # Columns real tables print beyond the standard layout.
+    "procurement": "政府采购", "procurement_sme": "其中：预留中小企业",
+    "procurement_small": "其中：预留小微企业", "project_excl_capital": "扣除基建项目后",
+    "unit_funds": "单位资金", "prior_year": "上年", "change": "增减变化",
 }
+# A column the reader did not understand keeps its printed header: "x:<header path>".
+UNKNOWN_COLUMN_PREFIX = "x:"
+# Columns that are not amounts adding up along the classification (a change may be a percent;
+# an unknown header may be anything).
+NON_ADDITIVE_COLUMNS = ("change",)
+
+
+def column_label(key: str) -> str:
+    """The label of a column key: 政府采购 for procurement, the printed header for x:…"""
+    if key.startswith(UNKNOWN_COLUMN_PREFIX):
+        return key[len(UNKNOWN_COLUMN_PREFIX):]
+    return COLUMN_LABELS.get(key, key)
+
+
+def is_additive_column(key: str) -> bool:
+    return key not in NON_ADDITIVE_COLUMNS and not key.startswith(UNKNOWN_COLUMN_PREFIX)
+
+
+def default_columns(table: str) -> list[dict]:
+    """The [{"key", "label"}] of a table printed in the standard layout."""
+    return [{"key": key, "label": COLUMN_LABELS[key]} for key in TABLE_COLUMNS[table]]
 
 # Revenue sources of the 收支总表: 2024 layout, then the 2023 layout's replacement for 单位资金.
 REVENUE_ITEMS_2024 = ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds")
@@ -49,6 +74,7 @@ REVENUE_ITEMS_2023 = REVENUE_ITEMS_2024[:4] + (
     "business", "operating", "superior_subsidy", "subordinate_remittance", "other",
 )
 REVENUE_ITEM_LABELS = {
+    "fiscal_allocation": "财政拨款收入",
     "general_budget": "一般公共预算拨款收入", "gov_fund": "政府性基金预算拨款收入",
     "state_capital": "国有资本经营预算拨款收入", "special_account": "财政专户管理资金收入",
     "unit_funds": "单位资金", "business": "事业收入", "operating": "事业单位经营收入",
@@ -56,10 +82,14 @@ REVENUE_ITEM_LABELS = {
     "other": "其他收入",
 }
 FISCAL_REVENUE_ITEMS = ("general_budget", "gov_fund", "state_capital")
+# 一、财政拨款收入 printed as a parent line of the three fiscal items.
+FISCAL_ALLOCATION = "fiscal_allocation"
 TOTAL_ROWS = (
     "revenue_total", "expenditure_total", "carryover_in", "carryover_out",
     "revenue_grand_total", "expenditure_grand_total",
 )
+# Revenue tables whose rows are the department's units: a printed unit code or "unit".
+UNIT_ROW = "unit"
 RENHANG = "renhang"  # 人行科目: printed without a 3-digit code
 
 SANGONG_ROWS = {
@@ -71,4 +101,8 @@ SANGONG_ROWS = {
     "vehicle_purchase": "公务用车购置费",
     "vehicle_operation": "公务用车运行维护费",
     "reception": "公务接待费",
+    "office_operation": "机关运行经费",
+    "admin_costs": "行政经费",
+    "meeting": "会议费",
+    "training": "培训费",
 }

@@ -3,14 +3,17 @@
 `disclosures_store` takes a document in the plain-data shape of `budgets/sample_data/README.md`
 (the sample files and the ingest pipeline both produce it), optionally with source pages:
 a table may carry `pages` (one per row) and `first_page`/`last_page`; projects, indicators and
-narrative sections may carry `page`.
+narrative sections may carry `page`. The extended shape of /work/notes/contract.md is accepted
+too: a table's `unit` (元/千元/万元, default 万元), `columns` (keys of the amounts after code and
+name, default `budgets.schema.TABLE_COLUMNS`), `column_labels` (headers as printed) and
+`inferred`; amounts are strings as printed with up to 6 decimals.
 """
 
 from collections.abc import Iterable
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from budgets.codes import parent_code
@@ -30,8 +33,13 @@ from budgets.models import (
     Region,
     SourceDocument,
     TableKind,
+    Unit,
+    normalise_name,
+    to_yuan,
 )
-from budgets.schema import TABLE_COLUMNS
+from budgets.schema import TABLE_COLUMNS, column_label
+
+MAX_DECIMALS = 6
 
 
 def region_get_or_create_path(names: Iterable[str]) -> Region:
@@ -47,23 +55,117 @@ def region_get_or_create_path(names: Iterable[str]) -> Region:
     return region
 
 
+def department_find(*, region: Region, code: str = "", name: str = "",
+                    parent: Department | None = None,
+                    variants: Iterable[str] = ()) -> Department | None:
+    """The department a document means: by (region, code) when a code is printed, else by
+    its normalised name or any normalised name variant — within the region for a department,
+    within its department for a unit."""
+    if code:
+        found = Department.objects.filter(region=region, code=code).first()
+        if found is not None:
+            return found
+    names = {normalise_name(n) for n in (name, *variants)} - {""}
+    if not names:
+        return None
+    scope = Department.objects.filter(region=region, parent=parent)
+    matches = scope.filter(Q(normalised_name__in=names) | Q(names__normalised_name__in=names))
+    if code:
+        # A name met before without a code may now come with one; never take another code's.
+        matches = matches.filter(code="")
+    # Prefer the exact name over a variant, and a code-less record over a coded one.
+    ranked = sorted(set(matches), key=lambda d: (d.normalised_name not in names, d.code != "",
+                                                  d.pk))
+    return ranked[0] if ranked else None
+
+
 def department_get_or_create(
     *, region: Region, code: str, name: str, parent: Department | None = None,
     variants: Iterable[str] = (),
 ) -> Department:
-    department, _ = Department.objects.get_or_create(
-        region=region, code=code, defaults={"name": name, "parent": parent}
-    )
-    for variant in {name, *variants}:
+    """Find the department (see `department_find`) or create it; record every name variant."""
+    code = (code or "").strip()
+    department = department_find(region=region, code=code, name=name, parent=parent,
+                                 variants=variants)
+    if department is None:
+        department = Department.objects.create(region=region, code=code, name=name,
+                                               parent=parent)
+    elif code and not department.code:
+        department.code = code
+        department.save(update_fields=["code"])
+    for variant in {name, *variants} - {""}:
         DepartmentName.objects.get_or_create(department=department, name=variant)
     return department
 
 
+@transaction.atomic
+def department_merge(*, keep: Department, merge: Department, user=None) -> Department:
+    """Move the disclosures, units and name variants of `merge` into `keep`, delete `merge`.
+
+    For two records of one department (a code-less one read from a document that printed no
+    code, a coded one from another). Refused when both have a published disclosure of the same
+    year: which one is right is for staff to decide by discarding one first. `user` is for the
+    caller's audit trail; nothing here depends on it.
+    """
+    if keep.pk == merge.pk:
+        raise ValueError("不能把部门合并到它自己")
+    if keep.region_id != merge.region_id:
+        raise ValueError(f"无法合并：“{keep}”和“{merge}”不属于同一地区")
+    published = Disclosure.Status.PUBLISHED
+    clash = sorted(
+        set(keep.disclosures.filter(status=published).values_list("year", flat=True))
+        & set(merge.disclosures.filter(status=published).values_list("year", flat=True))
+    )
+    if clash:
+        years = "、".join(f"{y}年" for y in clash)
+        raise ValueError(f"无法合并：“{keep}”和“{merge}”都有已公开的{years}预算，"
+                         f"请先废弃或替换其中一个")
+    for disclosure in merge.disclosures.order_by("year", "version"):
+        # A version number keep already has continues after keep's latest instead.
+        if keep.disclosures.filter(year=disclosure.year, version=disclosure.version).exists():
+            disclosure.version = _next_version(keep, disclosure.year)
+        disclosure.department = keep
+        disclosure.save(update_fields=["department", "version"])
+    merge.units.update(parent=keep)
+    for variant in {merge.name, *merge.names.values_list("name", flat=True)}:
+        DepartmentName.objects.get_or_create(department=keep, name=variant)
+    if merge.code and not keep.code:
+        code = merge.code
+        merge.delete()
+        keep.code = code
+        keep.save(update_fields=["code"])
+    else:
+        merge.delete()
+    return keep
+
+
 def parse_amount(text: str | None) -> Decimal | None:
-    """A printed amount ("196.76") as Decimal; blank means nothing printed."""
+    """A printed amount ("196.76", "257700", "12482.549431") as Decimal; blank is None."""
     if text is None or str(text).strip() == "":
         return None
-    return Decimal(str(text).strip())
+    amount = Decimal(str(text).strip().replace(",", ""))
+    if not amount.is_finite() or _decimals(amount) > MAX_DECIMALS:
+        raise ValueError(f"amount {text!r}: more than {MAX_DECIMALS} decimals or not a number")
+    return amount
+
+
+def _decimals(amount: Decimal) -> int:
+    """How many decimals were printed: 2 for "0.00", 0 for "257700"."""
+    return max(0, -amount.as_tuple().exponent)
+
+
+def _unit(spec: dict) -> str:
+    unit = spec.get("unit") or Unit.WAN
+    if unit not in Unit.values:
+        raise ValueError(f"unknown money unit {unit!r}; expected one of {', '.join(Unit.values)}")
+    return unit
+
+
+def _table_columns(table: str, spec: dict) -> list[dict]:
+    """The table's columns in printed order, each with its header as printed if known."""
+    keys = list(spec.get("columns") or TABLE_COLUMNS[table])
+    printed = spec.get("column_labels") or {}
+    return [{"key": key, "label": printed.get(key) or column_label(key)} for key in keys]
 
 
 def _next_version(department: Department, year: int) -> int:
@@ -74,24 +176,27 @@ def _next_version(department: Department, year: int) -> int:
 def _store_tables(disclosure: Disclosure, tables: dict) -> None:
     figures = []
     for table in TableKind.values:
-        spec = tables.get(table, {"rows": []})
-        columns = TABLE_COLUMNS[table]
+        spec = tables.get(table) or {"rows": []}
+        unit, columns = _unit(spec), _table_columns(table, spec)
+        keys = [c["key"] for c in columns]
         rows, pages = spec.get("rows", []), spec.get("pages") or []
         DisclosureTable.objects.create(
             disclosure=disclosure, table=table, title=spec.get("title", ""),
             first_page=spec.get("first_page"), last_page=spec.get("last_page"),
-            row_count=len(rows), empty_note=spec.get("empty_note") or "",
+            row_count=len(rows), empty_note=spec.get("empty_note") or "", unit=unit,
+            columns=columns,
         )
         for index, (code, name, *amounts) in enumerate(rows):
-            if len(amounts) > len(columns):
+            if len(amounts) > len(keys):
                 raise ValueError(f"{table} row {code} {name}: {len(amounts)} amounts for "
-                                 f"{len(columns)} columns")
-            for column, text in zip(columns, amounts, strict=False):
+                                 f"{len(keys)} columns")
+            for column, text in zip(keys, amounts, strict=False):
                 amount = parse_amount(text)
                 if amount is not None:
                     figures.append(Figure(
                         disclosure=disclosure, table=table, code=str(code), name=name,
-                        column=column, amount=amount, row=index,
+                        column=column, amount=amount, unit=unit, decimals=_decimals(amount),
+                        amount_yuan=to_yuan(amount, unit), row=index,
                         page=pages[index] if index < len(pages) else None,
                     ))
     Figure.objects.bulk_create(figures)
@@ -106,6 +211,7 @@ def _store_projects(disclosure: Disclosure, projects: list[dict]) -> None:
             budget=parse_amount(item.get("budget")),
             fiscal_funds=parse_amount(item.get("fiscal_funds")),
             other_funds=parse_amount(item.get("other_funds")),
+            unit=_unit(item),
             purpose=item.get("purpose") or "", goal=item.get("goal") or "",
             plan_q1=plan[0], plan_q2=plan[1], plan_q3=plan[2], plan_q4=plan[3],
             page=item.get("page"),

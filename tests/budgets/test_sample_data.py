@@ -61,9 +61,11 @@ def test_seed_000_figures_are_transcribed_as_printed(sample_data):
 
 def test_seed_000_project_budgets_add_up_to_its_project_spending(sample_data):
     budgets = Project.objects.filter(disclosure__department__code="711")
-    assert sorted(str(p.budget) for p in budgets) == sorted(
+    assert sorted(p.budget for p in budgets) == sorted(Decimal(text) for text in
         ["0.20", "0.30", "0.50", "1.00", "0.30", "0.20", "4.51", "8.25", "4.05"])
     assert sum(p.budget for p in budgets) == Decimal("19.31")
+    assert {p.unit for p in budgets} == {"万元"}
+    assert sum(p.budget_yuan for p in budgets) == Decimal("193100")
 
 
 def test_seed_004_has_its_kpi_tables_fund_table_and_sangong(sample_data):
