@@ -50,26 +50,26 @@ def printed_step(decimals: int, unit: str) -> Decimal:
     return Decimal(1).scaleb(-decimals) * UNIT_FACTORS[unit]
 
 
-# Row identities within one table: column = sum of other columns, on every row. The third
-# item names a column whose presence makes the rule redundant (the revenue table's 小计 is
-# checked by the first two rules when printed, by the third when not).
+# Row identities within one table: column = sum of other columns, on every row, where the
+# table prints the total and some part. The revenue table's 小计 decides between its rules:
+# the third item is a column the rule needs printed, the fourth one it needs absent.
 REVENUE_ITEMS = ("fiscal_allocation", "special_account", "business", "operating",
                  "superior_subsidy", "subordinate_remittance", "other")
 ROW_SUMS = {
     T.REVENUE_BY_FUNCTION: [
-        ("total", ("subtotal", "carryover"), None),
-        ("subtotal", REVENUE_ITEMS, None),
-        ("total", (*REVENUE_ITEMS, "carryover"), "subtotal"),
+        ("total", ("subtotal", "carryover"), "subtotal", None),
+        ("subtotal", REVENUE_ITEMS, None, None),
+        ("total", (*REVENUE_ITEMS, "carryover"), None, "subtotal"),
     ],
     T.EXPENDITURE_BY_FUNCTION: [
         ("total", ("basic", "project", "operating", "remit_superior", "subsidy_subordinate"),
-         None),
+         None, None),
     ],
-    T.GENERAL_BUDGET_BY_FUNCTION: [("total", ("basic", "project"), None)],
-    T.GOV_FUND_BY_FUNCTION: [("total", ("basic", "project"), None)],
-    T.STATE_CAPITAL_BY_FUNCTION: [("total", ("basic", "project"), None)],
-    T.BASIC_BY_ECONOMIC: [("total", ("personnel", "public"), None)],
-    T.SANGONG: [("total", ("general_budget", "gov_fund", "state_capital"), None)],
+    T.GENERAL_BUDGET_BY_FUNCTION: [("total", ("basic", "project"), None, None)],
+    T.GOV_FUND_BY_FUNCTION: [("total", ("basic", "project"), None, None)],
+    T.STATE_CAPITAL_BY_FUNCTION: [("total", ("basic", "project"), None, None)],
+    T.BASIC_BY_ECONOMIC: [("total", ("personnel", "public"), None, None)],
+    T.SANGONG: [("total", ("general_budget", "gov_fund", "state_capital"), None, None)],
 }
 
 SANGONG_PARTS = [
@@ -231,18 +231,19 @@ def check_hierarchy(check: Checker) -> None:
                 )
 
 
-def _applicable(printed: list[str], total: str, parts: tuple, unless: str | None) -> bool:
+def _applicable(printed: list[str], total: str, parts: tuple, needs: str | None,
+                unless: str | None) -> bool:
     """A row rule holds only where the table prints its total and some of its parts."""
     return (total in printed and any(p in printed for p in parts)
-            and (unless is None or unless not in printed))
+            and (needs is None or needs in printed) and (unless is None or unless not in printed))
 
 
 def check_row_sums(check: Checker) -> None:
     cells = check.cells
     for table, rules in ROW_SUMS.items():
         printed = cells.printed_columns(table)
-        for total, parts, unless in rules:
-            if not _applicable(printed, total, parts, unless):
+        for total, parts, needs, unless in rules:
+            if not _applicable(printed, total, parts, needs, unless):
                 continue
             for code in cells.codes.get(table, []):
                 check.expect_sum(

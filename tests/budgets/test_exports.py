@@ -49,13 +49,15 @@ class TestLinesDownload:
         assert raw.startswith(BOM)
         assert header(raw) == LINE_COLUMNS == [
             "region", "department_code", "department_name", "year", "scope", "unit_code",
-            "unit_name", "table", "code", "name", "column", "amount", "source_page"]
+            "unit_name", "table", "code", "name", "column", "amount", "unit", "amount_yuan",
+            "source_page"]
         expected = {
             "region": LUTAI_REGION, "department_code": "711",
             "department_name": "河北唐山芦台经济开发区群工部", "year": "2024",
             "scope": "department", "unit_code": "", "unit_name": "",
             "table": "expenditure_by_function", "code": "2012901", "name": "行政运行",
-            "column": "total", "amount": "118.22", "source_page": "",
+            "column": "total", "amount": "118.22", "unit": "万元", "amount_yuan": "1182200",
+            "source_page": "",
         }
         assert expected in rows
         assert {"department_code": "106", "table": "sangong", "code": "", "column": "total",
@@ -105,7 +107,7 @@ class TestLinesDownload:
         raw, rows = download(client, reverse("budgets:lines-csv"))
         evil = next(r for r in rows if r["code"] == "x1")
         assert evil["name"] == '\'=HYPERLINK("http://evil.example","点我")'
-        assert evil["amount"] == "-3.50"
+        assert (evil["amount"], evil["amount_yuan"]) == ("-3.50", "-35000")
         assert next(r for r in rows if r["code"] == "x2")["name"] == "'@SUM(A1:A9)"
         assert b"\n=HYPERLINK" not in raw and b",=HYPERLINK" not in raw
 
@@ -227,10 +229,11 @@ class TestCsvFunctions:
             disclosure__department__code="106", table="gov_fund_by_function", code="")))
         assert rows == [
             ["河北省 › 唐山市 › 唐山高新技术产业开发区", "106", "唐山高新技术产业开发区人力资源和社会保障局",
-             2024, "department", "", "", "gov_fund_by_function", "", "合计", "total", "4000.00", ""],
+             2024, "department", "", "", "gov_fund_by_function", "", "合计", "total", "4000.00",
+             "万元", "40000000", ""],
             ["河北省 › 唐山市 › 唐山高新技术产业开发区", "106", "唐山高新技术产业开发区人力资源和社会保障局",
              2024, "department", "", "", "gov_fund_by_function", "", "合计", "project", "4000.00",
-             ""],
+             "万元", "40000000", ""],
         ]
         rows = list(indicator_rows(Indicator.objects.filter(
             project__disclosure__department__code="711", project__order=6)))

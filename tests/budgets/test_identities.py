@@ -112,3 +112,135 @@ def test_prose_in_yuan_is_converted_before_comparing(luotai):
     overview = next(s for s in luotai["disclosures"][0]["narrative"] if s["key"] == "overview")
     overview["text"] = overview["text"].replace("项目支出 19.31万元", "项目支出 193100元")
     assert not store(luotai).findings.exists()
+
+
+# --- units and printed precision (documents in the contract's extended shape) -------------
+
+def general_budget(unit: str, rows: list) -> dict:
+    return {"general_budget_by_function": {"unit": unit, "rows": rows}}
+
+
+def store_tables(tables: dict):
+    from tests.budgets.test_units import document
+    from tests.budgets.test_units import store as store_document
+
+    return store_document(document(tables))[0]
+
+
+def test_a_whole_yuan_table_two_yuan_off_is_a_finding():
+    # One printed addend allows one 元 of rounding; two 元 is a real difference.
+    disclosure = store_tables(general_budget("元", [
+        ["", "合计", "300002", "300002", ""],
+        ["201", "一般公共服务支出", "300000", "300000", ""],
+    ]))
+    finding = disclosure.findings.get(rule="hierarchy_sum", code="", column="total")
+    assert (finding.expected, finding.found, finding.unit) == (
+        Decimal("300000"), Decimal("300002"), "元")
+    assert "应为 300,000 元，表中为 300,002 元，相差 +2 元" in finding.message
+
+
+def test_a_whole_yuan_table_one_yuan_off_per_addend_is_rounding():
+    # Two printed addends allow two 元.
+    disclosure = store_tables(general_budget("元", [
+        ["", "合计", "300002", "300002", ""],
+        ["201", "一般公共服务支出", "100000", "100000", ""],
+        ["205", "教育支出", "200000", "200000", ""],
+    ]))
+    assert not disclosure.findings.exists()
+
+
+def test_a_wan_table_with_two_decimals_tolerates_one_cent_per_addend():
+    disclosure = store_tables(general_budget("万元", [
+        ["", "合计", "30.02", "30.02", ""],
+        ["201", "一般公共服务支出", "10.00", "10.00", ""],
+        ["205", "教育支出", "20.00", "20.00", ""],
+    ]))
+    assert not disclosure.findings.exists()
+    disclosure = store_tables(general_budget("万元", [
+        ["", "合计", "30.03", "30.03", ""],
+        ["201", "一般公共服务支出", "10.00", "10.00", ""],
+        ["205", "教育支出", "20.00", "20.00", ""],
+    ]))
+    finding = disclosure.findings.get(rule="hierarchy_sum", code="", column="total")
+    assert "应为 30.00 万元，表中为 30.03 万元" in finding.message
+
+
+def test_six_decimals_in_wan_tolerate_one_yuan_cent_per_addend():
+    rows = [["201", "一般公共服务支出", "10.000001", "10.000001", ""],
+            ["205", "教育支出", "20.000000", "20.000000", ""]]
+    within = store_tables(general_budget("万元", [["", "合计", "30.000002", "30.000002", ""],
+                                                  *rows]))
+    assert not within.findings.exists()
+    beyond = store_tables(general_budget("万元", [["", "合计", "30.000004", "30.000004", ""],
+                                                  *rows]))
+    assert beyond.findings.filter(rule="hierarchy_sum", code="").exists()
+
+
+def test_seven_digit_rows_without_parents_add_up_to_the_total():
+    rows = [["2010101", "行政运行", "10.00", "10.00", ""],
+            ["2010102", "一般行政管理事务", "5.00", "", "5.00"],
+            ["2050101", "行政运行", "20.00", "20.00", ""]]
+    disclosure = store_tables(general_budget("万元", [["", "合计", "35.00", "30.00", "5.00"],
+                                                      *rows]))
+    assert not disclosure.findings.exists()
+    disclosure = store_tables(general_budget("万元", [["", "合计", "36.00", "31.00", "5.00"],
+                                                      *rows]))
+    assert {(f.rule, f.code, f.column) for f in disclosure.findings.all()} == {
+        ("hierarchy_sum", "", "total"), ("hierarchy_sum", "", "basic")}
+
+
+def test_a_repeated_code_is_summed_not_overwritten():
+    rows = [["", "合计", "30.00", "30.00", ""],
+            ["201", "一般公共服务支出", "30.00", "30.00", ""],
+            ["2010101", "行政运行", "10.00", "10.00", ""],
+            ["2010101", "行政运行", "20.00", "20.00", ""]]
+    disclosure = store_tables(general_budget("万元", rows))
+    assert not disclosure.findings.exists()
+
+
+def test_revenue_rows_that_are_units_take_no_part_in_the_classification_sums():
+    disclosure = store_tables({"revenue_by_function": {
+        "unit": "元", "columns": ["total", "fiscal_allocation", "business"],
+        "rows": [["", "合计", "300.00", "200.00", "100.00"],
+                 ["328001", "上海市普陀区商务委员会（本级）", "100.00", "100.00", ""],
+                 ["unit", "上海市普陀区某中心", "200.00", "100.00", "100.00"]]}})
+    assert not disclosure.findings.exists()
+
+
+def test_row_sums_follow_the_printed_columns():
+    # A revenue table printing no 小计 column: total = items + carryover, not subtotal + carryover.
+    disclosure = store_tables({"revenue_by_function": {
+        "unit": "万元", "columns": ["total", "fiscal_allocation", "business", "carryover"],
+        "rows": [["", "合计", "9.00", "5.00", "3.00", "1.00"]]}})
+    assert not disclosure.findings.exists()
+    disclosure = store_tables({"revenue_by_function": {
+        "unit": "万元", "columns": ["total", "fiscal_allocation", "business", "carryover"],
+        "rows": [["", "合计", "9.50", "5.00", "3.00", "1.00"]]}})
+    assert disclosure.findings.filter(rule="row_sum", column="total").exists()
+
+
+def test_a_fiscal_allocation_parent_line_is_not_counted_twice():
+    rows = [["fiscal_allocation", "一、财政拨款收入", "100.00"],
+            ["general_budget", "一般公共预算拨款收入", "80.00"],
+            ["gov_fund", "政府性基金预算拨款收入", "20.00"],
+            ["unit_funds", "二、单位资金", "5.00"],
+            ["revenue_total", "本年收入合计", "105.00"],
+            ["201", "一般公共服务支出", "105.00"],
+            ["expenditure_total", "本年支出合计", "105.00"]]
+    disclosure = store_tables({"summary": {"unit": "万元", "rows": rows}})
+    assert not disclosure.findings.exists()
+    rows[0][2] = "90.00"
+    rows[4][2] = "95.00"
+    rows[6][2] = "95.00"
+    rows[5][2] = "95.00"
+    disclosure = store_tables({"summary": {"unit": "万元", "rows": rows}})
+    assert {(f.rule, f.code) for f in disclosure.findings.all()} == {
+        ("revenue_items", "fiscal_allocation")}
+
+
+def test_messages_use_the_tables_unit(luotai):
+    set_cell(luotai, "general_budget_by_function", "2012901", 0, "118.32")
+    finding = store(luotai).findings.get(rule="hierarchy_sum", code="20129", column="total",
+                                         table="general_budget_by_function")
+    assert finding.unit == "万元"
+    assert "应为 133.12 万元，表中为 133.02 万元，相差 -0.10 万元" in finding.message

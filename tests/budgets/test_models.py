@@ -25,7 +25,16 @@ def test_the_same_code_in_two_regions_is_two_departments():
 def test_a_code_repeated_in_one_region_is_refused():
     make_department(["河北省", "唐山市"])
     with pytest.raises(IntegrityError):
-        make_department(["河北省", "唐山市"])
+        make_department(["河北省", "唐山市"], name="另一个名称")
+
+
+def test_code_less_departments_are_unique_by_normalised_name_in_their_region():
+    make_department(["上海市", "普陀区"], code="", name="上海市普陀区商务委员会")
+    make_department(["上海市", "静安区"], code="", name="上海市普陀区商务委员会")  # other region
+    with pytest.raises(IntegrityError), transaction.atomic():
+        make_department(["上海市", "普陀区"], code="", name="上海市普陀区 商务委员会（本级）")
+    # With a code, the same name is a different identity (two coded records may share a name).
+    make_department(["上海市", "普陀区"], code="328", name="上海市普陀区商务委员会")
 
 
 def test_a_second_published_version_of_one_department_year_is_refused_by_the_database():
@@ -50,23 +59,41 @@ def test_publishing_a_draft_supersedes_the_published_version():
     assert old.superseded_at is not None
 
 
-@pytest.mark.parametrize("text", ["196.76", "0.01", "123456789012.34", "-3.50", "0.00"])
+@pytest.mark.parametrize("text", ["196.76", "0.01", "123456789012.34", "-3.50", "0.00",
+                                  "257700", "12482.549431"])
 def test_decimal_figures_round_trip_exactly(text):
     department = make_department(["河北省"])
     disclosure = Disclosure.objects.create(department=department, year=2024)
+    amount = Decimal(text)
     Figure.objects.create(disclosure=disclosure, table=TableKind.SUMMARY, code="revenue_total",
-                          name="本年收入合计", column="total", amount=Decimal(text), row=0)
-    stored = Figure.objects.get(disclosure=disclosure).amount
-    assert isinstance(stored, Decimal)
-    assert str(stored) == text
+                          name="本年收入合计", column="total", amount=amount, row=0,
+                          decimals=max(0, -amount.as_tuple().exponent))
+    stored = Figure.objects.get(disclosure=disclosure)
+    assert isinstance(stored.amount, Decimal) and isinstance(stored.amount_yuan, Decimal)
+    assert stored.amount == amount
+    assert stored.printed == text
+    assert stored.amount_yuan == amount * 10000  # the default unit is 万元
 
 
-def test_a_cell_is_stored_once_per_disclosure_table_code_and_column():
+def test_saving_a_figure_computes_its_value_in_yuan_from_its_unit():
+    department = make_department(["河北省"])
+    disclosure = Disclosure.objects.create(department=department, year=2024)
+    cells = {"元": Decimal("9389913.00"), "千元": Decimal("9389.913"), "万元": Decimal("938.9913")}
+    for row, (unit, amount) in enumerate(cells.items()):
+        Figure.objects.create(disclosure=disclosure, table=TableKind.SUMMARY, code="x",
+                              name="x", column="total", amount=amount, unit=unit, row=row)
+    assert {f.unit: f.amount_yuan for f in Figure.objects.all()} == {
+        "元": Decimal("9389913"), "千元": Decimal("9389913"), "万元": Decimal("9389913")}
+
+
+def test_a_cell_is_stored_once_per_disclosure_table_row_and_column():
     department = make_department(["河北省"])
     disclosure = Disclosure.objects.create(department=department, year=2024)
     cell = dict(disclosure=disclosure, table=TableKind.SUMMARY, code="201", name="一般公共服务支出",
                 column="total", amount=Decimal("1.00"), row=0)
     Figure.objects.create(**cell)
+    # The same code on another row is another cell (Beijing prints a code once per unit).
+    Figure.objects.create(**{**cell, "row": 1})
     with pytest.raises(IntegrityError):
         Figure.objects.create(**cell)
 
