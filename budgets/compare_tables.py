@@ -10,7 +10,7 @@ from django.utils.html import format_html
 
 from budgets.comparisons import change_of, change_percent_of, disclosure_key
 from budgets.tables import MoneyColumn
-from budgets.templatetags.budget_format import percent, signed_wan, wan
+from budgets.templatetags.budget_format import disclosure_path, percent, signed_wan, wan
 
 
 class ValueColumn(MoneyColumn):
@@ -43,7 +43,8 @@ def _cent(value) -> Decimal | None:
 def _nulls_last(queryset, name: str, is_descending: bool):
     field = F(name)
     return queryset.order_by(field.desc(nulls_last=True) if is_descending
-                             else field.asc(nulls_last=True), "department__code"), True
+                             else field.asc(nulls_last=True), "department__code",
+                             "department__name"), True
 
 
 class RankingTable(tables.Table):
@@ -112,8 +113,10 @@ class RankingTable(tables.Table):
     def render_department(self, record):
         department = record.department
         unit = format_html('<span class="tag">{}</span> ', "单位") if department.parent_id else ""
-        return format_html('{}<a href="{}">{}</a> <span class="code">{}</span>', unit,
-                           record.get_absolute_url(), department.name, department.code)
+        code = format_html(' <span class="code">{}</span>', department.code) \
+            if department.code else ""
+        return format_html('{}<a href="{}">{}</a>{}', unit, disclosure_path(record),
+                           department.name, code)
 
     def render_compare(self, record):
         url = reverse("budgets:compare") + "?" + urlencode({"d": disclosure_key(record)})

@@ -20,6 +20,7 @@ from budgets.compare_tables import RankingTable
 from budgets.exports import csv_response
 from budgets.models import Department, Region
 from budgets.schema import SANGONG_ROWS
+from budgets.templatetags.budget_format import disclosure_path
 
 PER_PAGE = 25
 TOP_N = 10
@@ -47,7 +48,7 @@ def _result(disclosure, paths, keys: list[str]) -> dict:
         "parent": department.parent.name if department.parent_id else "",
         "selected": key in keys,
         "add_url": _compare_url([*keys, key]),
-        "url": disclosure.get_absolute_url(),
+        "url": disclosure_path(disclosure),
     }
 
 
@@ -218,16 +219,15 @@ def ranking_csv(request: HttpRequest) -> HttpResponse:
 
 # --- across years -----------------------------------------------------------------------------
 
-def _department_or_404(region: str, code: str) -> Department:
-    department = (Department.objects.select_related("region", "parent")
-                  .filter(region__slug=region, code=code).first())
+def _department_or_404(region: str, code: str | None, pk: int | None) -> Department:
+    department = selectors.find_department(region=region, code=code, pk=pk)
     if department is None:
         raise Http404("没有这个部门")
     return department
 
 
-def _history_or_404(region: str, code: str):
-    department = _department_or_404(region, code)
+def _history_or_404(region: str, code: str | None, pk: int | None):
+    department = _department_or_404(region, code, pk)
     history = comparisons.department_history(department)
     if not history.comparison.items:
         raise Http404("这个部门没有已公开的预算")
@@ -235,8 +235,9 @@ def _history_or_404(region: str, code: str):
 
 
 @require_GET
-def department_history(request: HttpRequest, region: str, code: str) -> HttpResponse:
-    department, history = _history_or_404(region, code)
+def department_history(request: HttpRequest, region: str, code: str | None = None,
+                       pk: int | None = None) -> HttpResponse:
+    department, history = _history_or_404(region, code, pk)
     latest = history.comparison.items[-1].disclosure
     ctx = {
         "department": department,
@@ -251,7 +252,9 @@ def department_history(request: HttpRequest, region: str, code: str) -> HttpResp
 
 
 @require_GET
-def department_history_csv(request: HttpRequest, region: str, code: str) -> HttpResponse:
-    department, history = _history_or_404(region, code)
-    return csv_response(f"{department.code}-history.csv", comparisons.COMPARISON_COLUMNS,
+def department_history_csv(request: HttpRequest, region: str, code: str | None = None,
+                           pk: int | None = None) -> HttpResponse:
+    department, history = _history_or_404(region, code, pk)
+    name = f"{department.code or f'id{department.pk}'}-history.csv"
+    return csv_response(name, comparisons.COMPARISON_COLUMNS,
                         comparisons.comparison_rows(history.comparison))

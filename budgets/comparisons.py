@@ -1,8 +1,10 @@
 """Reads across disclosures: side-by-side comparison, rankings, and one department over the years.
 
 A compared disclosure is named by a key, ``<region slug>:<code>:<year>``
-(``河北省-唐山市-芦台经济开发区:711:2024``), so a comparison is a plain, shareable URL
-(``/compare/?d=…&d=…``).
+(``河北省-唐山市-芦台经济开发区:711:2024``), or ``<region slug>:id-<department id>:<year>`` for
+a department whose documents print no code, so a comparison is a plain, shareable URL
+(``/compare/?d=…&d=…``). Every amount is 万元 computed from `Figure.amount_yuan`, so
+departments printing 元 and departments printing 万元 compare correctly.
 
 Query counts do not depend on how many disclosures are compared or ranked: the figures of every
 compared disclosure are read in one query (`prime_figures`) into the cache that
@@ -35,7 +37,16 @@ from django.db.models import (
 from django.db.models.functions import Coalesce, NullIf
 
 from budgets.codes import classification_level, is_classification_code, parent_code
-from budgets.models import Department, Disclosure, Figure, Finding, Project, Region, TableKind
+from budgets.models import (
+    Department,
+    Disclosure,
+    DisclosureTable,
+    Figure,
+    Finding,
+    Project,
+    Region,
+    TableKind,
+)
 from budgets.schema import (
     REVENUE_ITEM_LABELS,
     REVENUE_ITEMS_2023,
@@ -46,15 +57,19 @@ from budgets.selectors import (
     MONEY_FIELD,
     ZERO,
     DisclosureFigures,
+    chart_number,
     expenditure_by_economic,
     expenditure_by_function,
+    figures_of,
     fund_type_split,
     headline_figures,
     published_disclosures,
     region_paths,
     revenue_by_source,
     search_departments,
+    wan_sum,
 )
+from budgets.templatetags.budget_format import disclosure_path
 
 T = TableKind
 MAX_COMPARED = 10
@@ -65,10 +80,25 @@ SHARE_FIELD = DecimalField(max_digits=20, decimal_places=6)
 
 # --- disclosure keys ----------------------------------------------------------------------------
 
+ID_PREFIX = "id-"
+
+
+def department_token(department: Department) -> str:
+    """The department part of a key: its printed code, or ``id-<pk>`` when none was printed."""
+    return department.code or f"{ID_PREFIX}{department.pk}"
+
+
 def disclosure_key(disclosure: Disclosure) -> str:
-    """``<region slug>:<code>:<year>``, the name of a disclosure in a comparison URL."""
+    """``<region slug>:<code or id-pk>:<year>``, the name of a disclosure in a comparison URL."""
     department = disclosure.department
-    return f"{department.region.slug}:{department.code}:{disclosure.year}"
+    return f"{department.region.slug}:{department_token(department)}:{disclosure.year}"
+
+
+def _key_condition(slug: str, token: str, year: int) -> Q:
+    if token.startswith(ID_PREFIX) and token[len(ID_PREFIX):].isdigit():
+        return Q(department__region__slug=slug, department_id=int(token[len(ID_PREFIX):]),
+                 year=year)
+    return Q(department__region__slug=slug, department__code=token, year=year)
 
 
 def parse_disclosure_key(key: str) -> tuple[str, str, int] | None:
@@ -90,7 +120,8 @@ def _with_counts(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
         return Coalesce(Subquery(rows, output_field=IntegerField()), Value(0))
 
     budget = (Project.objects.filter(disclosure=OuterRef("pk")).order_by().values("disclosure")
-              .annotate(s=Sum("budget")).values("s"))
+              .annotate(s=ExpressionWrapper(Sum("budget_yuan") * Value(Decimal("0.0001")),
+                                            output_field=MONEY_FIELD)).values("s"))
     return disclosures.annotate(
         findings_count=count_of(Finding), project_count=count_of(Project),
         project_budget=Coalesce(Subquery(budget, output_field=MONEY_FIELD), Value(ZERO),
@@ -127,11 +158,14 @@ def disclosures_from_keys(keys: Iterable[str], limit: int = MAX_COMPARED) -> Sel
     found = {}
     if wanted:
         condition = Q()
-        for _, (slug, code, year) in wanted:
-            condition |= Q(department__region__slug=slug, department__code=code, year=year)
+        for _, (slug, token, year) in wanted:
+            condition |= _key_condition(slug, token, year)
         for disclosure in _with_counts(published_disclosures().filter(condition)):
             department = disclosure.department
-            found[(department.region.slug, department.code, disclosure.year)] = disclosure
+            slug = department.region.slug
+            found[(slug, f"{ID_PREFIX}{department.pk}", disclosure.year)] = disclosure
+            if department.code:
+                found[(slug, department.code, disclosure.year)] = disclosure
     disclosures = []
     for key, parsed in wanted:
         if parsed in found:
@@ -147,14 +181,14 @@ def prime_figures(disclosures: Sequence[Disclosure]) -> None:
     pending = [d for d in disclosures if getattr(d, "_figures_cache", None) is None]
     if not pending:
         return
-    rows = defaultdict(list)
-    figures = (Figure.objects.filter(disclosure_id__in=[d.pk for d in pending])
-               .order_by("disclosure_id", "table", "row", "column")
-               .only("disclosure_id", "table", "code", "name", "column", "amount", "page"))
-    for figure in figures:
+    ids = [d.pk for d in pending]
+    rows, tables = defaultdict(list), defaultdict(list)
+    for figure in figures_of(ids):
         rows[figure.disclosure_id].append(figure)
+    for table in DisclosureTable.objects.filter(disclosure_id__in=ids):
+        tables[table.disclosure_id].append(table)
     for disclosure in pending:
-        disclosure._figures_cache = DisclosureFigures(rows[disclosure.pk])
+        disclosure._figures_cache = DisclosureFigures(rows[disclosure.pk], tables[disclosure.pk])
 
 
 def search_disclosures(query: str, limit: int = 20) -> list[Disclosure]:
@@ -165,7 +199,8 @@ def search_disclosures(query: str, limit: int = 20) -> list[Disclosure]:
     # region, then code: a department's units follow it (313, 313001)
     return list(
         published_disclosures().filter(search_departments(query))
-        .order_by("department__region__slug", "department__code", "-year")[:limit]
+        .order_by("department__region__slug", "department__code", "department__name",
+                  "-year")[:limit]
     )
 
 
@@ -427,7 +462,7 @@ def _charts(items: list[Item], overview: Section, functions: Section, *, by_year
     bars = {
         "categories": [rows[k].name for k in CHART_OVERVIEW],
         "series": [{"name": names[i],
-                    "values": [float(rows[k].cells[i].amount or 0) for k in CHART_OVERVIEW]}
+                    "values": [chart_number(rows[k].cells[i].amount) for k in CHART_OVERVIEW]}
                    for i in range(len(items))],
         "unit": "万元",
     }
@@ -436,7 +471,8 @@ def _charts(items: list[Item], overview: Section, functions: Section, *, by_year
     if classes:
         shares = {
             "categories": [f"{r.code} {r.name}" for r in classes],
-            "series": [{"name": names[i], "values": [float(r.cells[i].share or 0) for r in classes]}
+            "series": [{"name": names[i],
+                        "values": [chart_number(r.cells[i].share) for r in classes]}
                        for i in range(len(items))],
             "unit": "%",
         }
@@ -473,7 +509,7 @@ def _notices(items: list[Item], selection: Selection | None) -> list[Notice]:
         if item.findings:
             notices.append(Notice(
                 "findings", f"{item.label}的数据核对发现 {item.findings} 处不一致，相关金额可能有误。",
-                url=item.disclosure.get_absolute_url() + "#findings", link_text="查看核对结果"))
+                url=disclosure_path(item.disclosure) + "#findings", link_text="查看核对结果"))
     return notices
 
 
@@ -596,7 +632,7 @@ def history_charts(history: History) -> dict:
     rows = {r.key: r for r in comparison.section("overview").rows}
     return {
         "x": [f"{y}年" for y in history.years],
-        "series": [{"name": rows[k].name, "values": [float(c.amount or 0) for c in rows[k].cells]}
+        "series": [{"name": rows[k].name, "values": [chart_number(c.amount) for c in rows[k].cells]}
                    for k in CHART_OVERVIEW],
         "unit": "万元",
     }
@@ -693,24 +729,22 @@ class Measure:
         return cell(*self.SHARES[self.key][1])
 
 
-# order_by() in both: without it the models' default ordering would join disclosure, department
-# and region into every subquery (a printed cell is unique anyway: figure_unique_cell).
+# Both in 万元 from amount_yuan, summed over the rows of a code (a code printed once per hidden
+# unit counts with all its rows); order_by() in wan_sum keeps the models' default ordering from
+# joining disclosure, department and region into every subquery.
 def _cell(table: str, code: str, column: str):
-    """One printed cell of the row's disclosure (an index lookup on figure_unique_cell)."""
-    amount = Figure.objects.filter(
-        disclosure_id=OuterRef("pk"), table=table, code=code, column=column,
-    ).order_by().values("amount")[:1]
-    return Subquery(amount, output_field=MONEY_FIELD)
+    """One printed cell of the row's disclosure, in 万元 (NULL when not printed)."""
+    return wan_sum(Figure.objects.filter(
+        disclosure_id=OuterRef("pk"), table=table, code=code, column=column))
 
 
 def _previous_cell(table: str, code: str, column: str):
     """The same cell in the department's published disclosure of the year before."""
-    amount = Figure.objects.filter(
+    return wan_sum(Figure.objects.filter(
         disclosure__department_id=OuterRef("department_id"),
         disclosure__year=OuterRef("year") - 1, disclosure__status=Disclosure.Status.PUBLISHED,
         table=table, code=code, column=column,
-    ).order_by().values("amount")[:1]
-    return Subquery(amount, output_field=MONEY_FIELD)
+    ))
 
 
 def _zero(expression):
@@ -836,7 +870,7 @@ def ranking(*, measure: Measure, year: int, region: Region | None = None,
                 output_field=SHARE_FIELD)).filter(change_percent__isnull=False)
     field_name = "value" if by == "amount" else by
     rows = rows.order_by(F(field_name).desc(nulls_last=True), "department__region__slug",
-                         "department__code")
+                         "department__code", "department__name")
     return Ranking(rows=rows, measure=measure, year=year, region=region, by=by,
                    candidates=candidates.count())
 
@@ -861,7 +895,7 @@ def ranking_chart(rows: list[Disclosure], measure: Measure, by: str) -> dict:
         "百分点" if measure.is_share else "万元")
     return {
         "labels": [f"{r.rank}. {r.department.name}" for r in rows][::-1],
-        "values": [float(getattr(r, field_name) or 0) for r in rows][::-1],
+        "values": [chart_number(_q(getattr(r, field_name))) for r in rows][::-1],
         "unit": unit,
     }
 

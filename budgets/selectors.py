@@ -17,6 +17,7 @@ from django.db.models import (
     Count,
     DecimalField,
     Exists,
+    ExpressionWrapper,
     Max,
     Min,
     OuterRef,
@@ -31,6 +32,7 @@ from django.db.models.functions import Coalesce
 
 from budgets.codes import classification_level, parent_code
 from budgets.models import (
+    Department,
     DepartmentName,
     Disclosure,
     DisclosureTable,
@@ -39,6 +41,7 @@ from budgets.models import (
     Project,
     Region,
     TableKind,
+    to_yuan,
 )
 from budgets.schema import (
     COLUMN_LABELS,
@@ -51,7 +54,86 @@ from budgets.schema import (
 
 ZERO = Decimal("0.00")
 T = TableKind
-MONEY_FIELD = DecimalField(max_digits=14, decimal_places=2)
+WAN = Decimal(10000)
+# Amounts in 万元 as the database computes them from 元 (sums, rankings): 元 to the cent is
+# 万元 to six decimals; eight leave room for 千元 printed to the tenth of a 元.
+MONEY_FIELD = DecimalField(max_digits=30, decimal_places=8)
+YUAN_FIELD = DecimalField(max_digits=28, decimal_places=6)
+# ×0.0001 rather than ÷10000: SQLite divides two integers as integers (114479860 元 / 10000
+# would lose its fraction); PostgreSQL multiplies numerics exactly either way.
+PER_WAN = Decimal("0.0001")
+
+
+# --- money ------------------------------------------------------------------------------------
+
+def printed_number(amount: Decimal, decimals: int | None = None) -> str:
+    """A printed amount with thousands separators and its printed decimals: 114,479,860 or
+    12,482.549431 (without `decimals`: trailing zeros dropped, at least two decimals kept)."""
+    if decimals is None:
+        if amount == amount.to_integral_value():
+            decimals = 0
+        else:
+            decimals = max(2, -amount.normalize().as_tuple().exponent)
+    return f"{amount:,.{decimals}f}"
+
+
+class Amount(Decimal):
+    """An amount in 万元, exact (元 ÷ 10000), that remembers how it was printed.
+
+    Arithmetic on it gives a plain Decimal: a sum or a difference has no printed form. `printed`
+    is the hover text of a page: "12,482.549431 万元", or several cells of a repeated code
+    joined by " + ".
+    """
+
+    printed: str = ""
+
+    def __new__(cls, value, printed: str = ""):
+        amount = super().__new__(cls, value)
+        amount.printed = printed
+        return amount
+
+    def __reduce__(self):
+        return (self.__class__, (str(self), self.printed))
+
+
+def figure_amount(figure: Figure) -> Amount:
+    """A figure in 万元 (from amount_yuan), with the amount and unit as printed."""
+    printed = f"{printed_number(figure.amount, getattr(figure, 'decimals', None))} {figure.unit}"
+    return Amount(figure.amount_yuan / WAN, printed)
+
+
+def add_amounts(first: Amount | None, second: Amount) -> Amount:
+    """Two printed cells of one code (Beijing prints a code once per hidden unit): summed."""
+    if first is None:
+        return second
+    return Amount(Decimal(first) + Decimal(second), f"{first.printed} + {second.printed}")
+
+
+def in_wan(amount_yuan: Decimal | None) -> Decimal | None:
+    """元 → 万元, exactly (Decimal division by a power of ten)."""
+    return None if amount_yuan is None else amount_yuan / WAN
+
+
+def printed_in_wan(amount: Decimal | None, unit: str) -> Amount | None:
+    """An amount printed in `unit` (元, 千元, 万元) as an Amount in 万元."""
+    if amount is None:
+        return None
+    return Amount(to_yuan(Decimal(amount), unit) / WAN, f"{printed_number(amount)} {unit}")
+
+
+def chart_number(amount: Decimal | None) -> str:
+    """A chart value as a JSON string (plotly data; the browser turns it into a number):
+    never a float computed in Python."""
+    return f"{(amount or ZERO).quantize(Decimal('0.000001')).normalize():f}"
+
+
+def wan_sum(figures: QuerySet[Figure], group_by: str = "disclosure_id"):
+    """A one-value subquery: the figures' amount_yuan summed, in 万元 (a code printed on several
+    rows counts once with all its rows)."""
+    total = ExpressionWrapper(Sum("amount_yuan") * Value(PER_WAN, output_field=MONEY_FIELD),
+                              output_field=MONEY_FIELD)
+    return Subquery(figures.order_by().values(group_by).annotate(s=total).values("s")[:1],
+                    output_field=MONEY_FIELD)
 
 
 # --- published disclosures ---------------------------------------------------------------------
@@ -62,16 +144,34 @@ def published_disclosures() -> QuerySet[Disclosure]:
     )
 
 
-def published_disclosure(*, region: str, code: str, year: int) -> Disclosure | None:
+def department_lookup(*, region: str, code: str | None = None, pk: int | None = None,
+                      prefix: str = "department__") -> Q:
+    """A department named in a URL: by region and printed code, or by region and id (a
+    department whose documents print no code)."""
+    condition = Q(**{f"{prefix}region__slug": region})
+    if pk is not None:
+        return condition & Q(**{f"{prefix}pk": pk})
+    return condition & Q(**{f"{prefix}code": code}) & ~Q(**{f"{prefix}code": ""})
+
+
+def find_department(*, region: str, code: str | None = None,
+                    pk: int | None = None) -> Department | None:
+    return (Department.objects.select_related("region", "parent")
+            .filter(department_lookup(region=region, code=code, pk=pk, prefix="")).first())
+
+
+def published_disclosure(*, region: str, year: int, code: str | None = None,
+                         pk: int | None = None) -> Disclosure | None:
     """The published version of one department's (or unit's) budget for one year."""
     return published_disclosures().filter(
-        department__region__slug=region, department__code=code, year=year,
+        department_lookup(region=region, code=code, pk=pk), year=year,
     ).first()
 
 
-def latest_published_disclosure(*, region: str, code: str) -> Disclosure | None:
+def latest_published_disclosure(*, region: str, code: str | None = None,
+                                pk: int | None = None) -> Disclosure | None:
     return published_disclosures().filter(
-        department__region__slug=region, department__code=code,
+        department_lookup(region=region, code=code, pk=pk),
     ).order_by("-year").first()
 
 
@@ -102,7 +202,7 @@ def unit_disclosures(disclosure: Disclosure) -> QuerySet[Disclosure]:
     """The published same-year disclosures of the units of a department (第二部分)."""
     return published_disclosures().filter(
         department__parent_id=disclosure.department_id, year=disclosure.year,
-    ).order_by("department__code")
+    ).order_by("department__code", "department__name")
 
 
 def parent_disclosure(disclosure: Disclosure) -> Disclosure | None:
@@ -115,9 +215,10 @@ def parent_disclosure(disclosure: Disclosure) -> Disclosure | None:
 
 
 def disclosure_tables(disclosure: Disclosure) -> dict[str, DisclosureTable]:
-    """The nine tables as met in the document (pages, empty notes), keyed by table."""
+    """The nine tables as met in the document (pages, unit, empty notes), keyed by table."""
     order = {table: index for index, table in enumerate(TableKind.values)}
-    tables = sorted(disclosure.tables.all(), key=lambda t: order.get(t.table, 99))
+    tables = sorted(disclosure_figures(disclosure).tables.values(),
+                    key=lambda t: order.get(t.table, 99))
     return {t.table: t for t in tables}
 
 
@@ -136,42 +237,89 @@ def disclosure_organisation(disclosure: Disclosure):
     return disclosure.organisation.order_by("order")
 
 
-def disclosure_findings(disclosure: Disclosure):
-    return disclosure.findings.order_by("table", "code", "pk")
+def disclosure_findings(disclosure: Disclosure) -> list:
+    """Findings, each with expected/found/difference in 万元 (`expected_wan` …, from the unit of
+    the table it is about) for pages that show every amount in 万元."""
+    findings = list(disclosure.findings.order_by("table", "code", "pk"))
+    for finding in findings:
+        unit = getattr(finding, "unit", "") or "万元"
+        finding.expected_wan = printed_in_wan(finding.expected, unit)
+        finding.found_wan = printed_in_wan(finding.found, unit)
+        difference = finding.difference
+        finding.difference_wan = None if difference is None else \
+            to_yuan(difference, unit) / WAN
+    return findings
 
 
 # --- the figures of one disclosure ----------------------------------------------------------------
 
-class DisclosureFigures:
-    """The figures of one disclosure, addressable by (table, code, column), in printed order."""
+@dataclass
+class PrintedRow:
+    """One printed row of a table, as printed (a code printed twice is two rows)."""
 
-    def __init__(self, figures):
-        self.amounts: dict[tuple[str, str, str], Decimal] = {}
+    row: int
+    code: str
+    name: str
+    page: int | None
+    amounts: dict[str, Amount] = field(default_factory=dict)
+
+
+class DisclosureFigures:
+    """The figures of one disclosure, addressable by (table, code, column), in printed order.
+
+    Amounts are 万元 computed from amount_yuan. A code printed on several rows of one table
+    (Beijing prints a 7-digit code once per hidden unit) reads as the sum of its rows;
+    `printed_rows` keeps every row as printed.
+    """
+
+    def __init__(self, figures, tables=None):
+        self.amounts: dict[tuple[str, str, str], Amount] = {}
         self.rows: dict[str, list[tuple[str, str, int | None]]] = defaultdict(list)
-        seen = set()
+        self.printed_rows: dict[str, list[PrintedRow]] = defaultdict(list)
+        self.tables: dict[str, DisclosureTable] = {t.table: t for t in tables or ()}
+        seen, current = set(), {}
         for f in figures:
-            self.amounts[(f.table, f.code, f.column)] = f.amount
+            amount = figure_amount(f)
+            key = (f.table, f.code, f.column)
+            self.amounts[key] = add_amounts(self.amounts.get(key), amount)
             if (f.table, f.code) not in seen:
                 seen.add((f.table, f.code))
                 self.rows[f.table].append((f.code, f.name, f.page))
+            row = current.get(f.table)
+            if row is None or row.row != f.row:
+                row = current[f.table] = PrintedRow(row=f.row, code=f.code, name=f.name,
+                                                    page=f.page)
+                self.printed_rows[f.table].append(row)
+            row.amounts[f.column] = amount
 
-    def get(self, table: str, code: str, column: str = "total") -> Decimal | None:
+    def get(self, table: str, code: str, column: str = "total") -> Amount | None:
         return self.amounts.get((table, code, column))
 
     def has_table(self, table: str) -> bool:
         return bool(self.rows.get(table))
 
+    def columns_used(self, table: str) -> list[str]:
+        """Column keys with at least one printed amount in the table, in first-seen order."""
+        return list(dict.fromkeys(column for (t, _, column) in self.amounts if t == table))
+
+
+FIGURE_FIELDS = ("disclosure_id", "table", "code", "name", "column", "amount", "unit",
+                 "decimals", "amount_yuan", "row", "page")
+
+
+def figures_of(disclosure_ids) -> QuerySet[Figure]:
+    """The figures of these disclosures in printed order (disclosure, table, row)."""
+    return (Figure.objects.filter(disclosure_id__in=disclosure_ids)
+            .order_by("disclosure_id", "table", "row", "column").only(*FIGURE_FIELDS))
+
 
 def disclosure_figures(disclosure: Disclosure | None) -> DisclosureFigures:
-    """All figures of a disclosure in one query, cached on the instance."""
+    """All figures of a disclosure (one query) and its tables (one more), cached on it."""
     if disclosure is None:
         return DisclosureFigures([])
     cached = getattr(disclosure, "_figures_cache", None)
     if cached is None:
-        cached = DisclosureFigures(
-            Figure.objects.filter(disclosure=disclosure).order_by("table", "row", "column")
-            .only("table", "code", "name", "column", "amount", "page")
-        )
+        cached = DisclosureFigures(figures_of([disclosure.pk]), disclosure.tables.all())
         disclosure._figures_cache = cached
     return cached
 
@@ -322,14 +470,44 @@ class ClassifiedTable:
         return self.total is None and not self.lines
 
 
-def classified_table(disclosure: Disclosure, table: str,
-                     columns: tuple[str, ...] | None = None) -> ClassifiedTable:
-    """A function or economic table as a tree in printed order: 合计 apart, then 类 › 款 › 项."""
+def column_label(key: str) -> str:
+    """A column's label when the table kept no printed header: the standard one, or the header
+    text of an `x:<header>` column."""
+    if key.startswith("x:"):
+        return key[2:]
+    return COLUMN_LABELS.get(key, key)
+
+
+def table_columns(disclosure: Disclosure, table: str,
+                  standard: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
+    """(key, label) of a table's columns in printed order with their printed labels, less those
+    blank on every row (经营支出, 上解上级 … are rare); 合计 always.
+
+    Tables stored without their printed columns fall back to the standard columns of the kind
+    (`standard`, or all of budgets.schema.TABLE_COLUMNS), then any other column that has
+    amounts (政府采购, x:<header> …).
+    """
     figures = disclosure_figures(disclosure)
-    columns = columns or TABLE_COLUMNS[table]
+    used = set(figures.columns_used(table))
+    meta = figures.tables.get(table)
+    printed = [(c["key"], c.get("label") or column_label(c["key"]))
+               for c in (meta.columns if meta is not None and meta.columns else [])]
+    if not printed:
+        keys = list(standard or TABLE_COLUMNS[table])
+        keys += [c for c in figures.columns_used(table) if c not in keys]
+        printed = [(key, column_label(key)) for key in keys]
+    return [(key, label) for key, label in printed if key == "total" or key in used]
+
+
+def classified_table(disclosure: Disclosure, table: str,
+                     columns: list[tuple[str, str]] | None = None) -> ClassifiedTable:
+    """A function or economic table as a tree in printed order: 合计 apart, then 类 › 款 › 项.
+    A code printed on several rows is one line with their sum."""
+    figures = disclosure_figures(disclosure)
+    columns = columns or table_columns(disclosure, table)
     total, lines, by_code = None, [], {}
     for code, name, page in figures.rows.get(table, []):
-        amounts = {c: figures.get(table, code, c) for c in columns}
+        amounts = {c: figures.get(table, code, c) for c, _ in columns}
         line = Line(code=code, name=name, level=classification_level(code), amounts=amounts,
                     page=page)
         if code == "":
@@ -346,27 +524,16 @@ def classified_table(disclosure: Disclosure, table: str,
     grand = total.total if total else sum((ln.total for ln in lines if ln.level == 1), ZERO)
     for line in lines:
         line.percent = (line.total * 100 / grand).quantize(Decimal("0.01")) if grand else None
-    return ClassifiedTable(
-        table=table, columns=[(c, COLUMN_LABELS[c]) for c in columns], total=total, lines=lines,
-    )
-
-
-def _used_columns(disclosure: Disclosure, table: str) -> tuple[str, ...]:
-    """The table's columns less the ones blank on every row (经营支出, 上解上级 … are rare)."""
-    figures = disclosure_figures(disclosure)
-    used = {column for (t, _, column) in figures.amounts if t == table}
-    return tuple(c for c in TABLE_COLUMNS[table] if c == "total" or c in used)
+    return ClassifiedTable(table=table, columns=columns, total=total, lines=lines)
 
 
 def expenditure_by_function(disclosure: Disclosure) -> ClassifiedTable:
     """部门预算支出总表 as a 类 › 款 › 项 tree."""
-    table = T.EXPENDITURE_BY_FUNCTION
-    return classified_table(disclosure, table, _used_columns(disclosure, table))
+    return classified_table(disclosure, T.EXPENDITURE_BY_FUNCTION)
 
 
 def revenue_by_function(disclosure: Disclosure) -> ClassifiedTable:
-    table = T.REVENUE_BY_FUNCTION
-    return classified_table(disclosure, table, _used_columns(disclosure, table))
+    return classified_table(disclosure, T.REVENUE_BY_FUNCTION)
 
 
 def expenditure_by_economic(disclosure: Disclosure) -> ClassifiedTable:
@@ -385,17 +552,48 @@ def fund_tables(disclosure: Disclosure) -> list[tuple[str, str, ClassifiedTable]
 class PlainRow:
     code: str
     name: str
-    amounts: dict[str, Decimal | None]
+    amounts: dict[str, Amount | None]
     page: int | None = None
 
 
 def plain_table(disclosure: Disclosure, table: str) -> list[PlainRow]:
-    """A table's rows in printed order (rows with no amount printed are not stored)."""
+    """A table's rows in printed order, one per code (rows with no amount are not stored)."""
     figures = disclosure_figures(disclosure)
+    columns = [key for key, _ in table_columns(disclosure, table)]
     return [
         PlainRow(code=code, name=name, page=page,
-                 amounts={c: figures.get(table, code, c) for c in TABLE_COLUMNS[table]})
+                 amounts={c: figures.get(table, code, c) for c in columns})
         for code, name, page in figures.rows.get(table, [])
+    ]
+
+
+@dataclass
+class PrintedTable:
+    """One of the nine tables as printed: every row in printed order, every column with its
+    printed label (extra columns such as 政府采购 too), amounts in 万元."""
+
+    table: str
+    meta: DisclosureTable | None
+    columns: list[tuple[str, str]]
+    rows: list[PrintedRow]
+
+    @property
+    def label(self) -> str:
+        return TableKind(self.table).label
+
+    @property
+    def unit(self) -> str:
+        return self.meta.unit if self.meta is not None else "万元"
+
+
+def printed_tables(disclosure: Disclosure) -> list[PrintedTable]:
+    """The nine tables as printed, in the order of TableKind, those with rows only."""
+    figures = disclosure_figures(disclosure)
+    return [
+        PrintedTable(table=table, meta=figures.tables.get(table),
+                     columns=table_columns(disclosure, table),
+                     rows=figures.printed_rows[table])
+        for table in TableKind.values if figures.printed_rows.get(table)
     ]
 
 
@@ -446,7 +644,8 @@ def hierarchy_series(tree: ClassifiedTable, column: str = "total") -> dict:
         "ids": [line.code for line, _ in kept],
         "labels": [f"{line.code} {line.name}" for line, _ in kept],
         "parents": parents,
-        "values": [0.0 if line.code in with_children else float(amount) for line, amount in kept],
+        "values": ["0" if line.code in with_children else chart_number(amount)
+                   for line, amount in kept],
     }
 
 
@@ -454,16 +653,16 @@ def shares_series(shares: list[Share]) -> dict:
     kept = [s for s in shares if s.amount > 0]
     if not kept:
         return {}
-    return {"labels": [s.label for s in kept], "values": [float(s.amount) for s in kept]}
+    return {"labels": [s.label for s in kept], "values": [chart_number(s.amount) for s in kept]}
 
 
 def sangong_series(rows: list[SangongRow], year: int) -> dict:
     """The three parts of 三公 this year (and last year where there is one), {} if all zero."""
     parts = [r for r in rows if r.code in ("outbound", "vehicle", "reception")]
-    current = [float(r.amount or 0) for r in parts]
-    previous = [float(r.previous or 0) for r in parts]
-    if not any(current) and not any(previous):
+    if not any(r.amount for r in parts) and not any(r.previous for r in parts):
         return {}
+    current = [chart_number(r.amount) for r in parts]
+    previous = [chart_number(r.previous) for r in parts]
     series = {"labels": [r.name for r in parts], "current": current, "current_name": f"{year}年"}
     if parts and parts[0].has_previous:
         series["previous"], series["previous_name"] = previous, f"{year - 1}年"
@@ -502,14 +701,13 @@ def describe_sangong(rows: list[SangongRow], year: int) -> str:
 # --- directory ----------------------------------------------------------------------------------
 
 def _cell(table: str, code: str, column: str):
-    """A correlated subquery reading one printed cell of the row's disclosure (0 when blank)."""
-    # order_by(): Figure's default ordering would join disclosure, department and region into
-    # every per-row subquery (measured 2× slower on the ranking benchmark).
-    amount = Figure.objects.filter(
-        disclosure=OuterRef("pk"), table=table, code=code, column=column,
-    ).order_by().values("amount")[:1]
-    return Coalesce(Subquery(amount, output_field=MONEY_FIELD), Value(ZERO),
-                    output_field=MONEY_FIELD)
+    """A correlated subquery: one printed cell of the row's disclosure in 万元, from amount_yuan
+    (a code printed on several rows: their sum; 0 when blank)."""
+    # order_by() in wan_sum: Figure's default ordering would join disclosure, department and
+    # region into every per-row subquery (measured 2× slower on the ranking benchmark).
+    amount = wan_sum(Figure.objects.filter(
+        disclosure=OuterRef("pk"), table=table, code=code, column=column))
+    return Coalesce(amount, Value(ZERO), output_field=MONEY_FIELD)
 
 
 def with_totals(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
@@ -564,12 +762,12 @@ def department_directory(
     if function:
         spends = Figure.objects.filter(
             disclosure=OuterRef("pk"), table=T.EXPENDITURE_BY_FUNCTION,
-            code__startswith=function, column="total", amount__gt=0,
+            code__startswith=function, column="total", amount_yuan__gt=0,
         )
         disclosures = disclosures.filter(Exists(spends))
     if query.strip():
         disclosures = disclosures.filter(search_departments(query))
-    return with_totals(disclosures).order_by("-total", "department__code")
+    return with_totals(disclosures).order_by("-total", "department__code", "department__name")
 
 
 @dataclass
@@ -667,10 +865,11 @@ def portal_statistics() -> PortalStatistics:
     total = Figure.objects.filter(
         disclosure__in=published.filter(department__parent__isnull=True),
         table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
-    ).aggregate(total=Sum("amount"))["total"] or ZERO
+    ).aggregate(total=Sum("amount_yuan"))["total"]
     return PortalStatistics(
         departments=counts["departments"], units=counts["units"],
-        disclosures=counts["disclosures"], total_budget=total, years=published_years(),
+        disclosures=counts["disclosures"], total_budget=in_wan(total) or ZERO,
+        years=published_years(),
         last_published=counts["last"],
     )
 

@@ -1,23 +1,45 @@
+"""Public URLs. A department is named by region and printed code
+(/departments/<region>/711/2024/) or, when its documents print no code, by region and id
+(/departments/<region>/id-42/2024/). Both forms share the URL names, so
+``reverse("budgets:department-detail", kwargs={"region": …, "pk": 42, "year": 2024})`` works
+as the code form does; budgets.templatetags.budget_format.department_kwargs picks the form."""
+
 from django.urls import include, path
 
-from budgets import views
+from budgets import compare_views, views
 
 app_name = "budgets"
 
-DEPARTMENT = "departments/<str:region>/<str:code>/<int:year>/"
+# The id form comes first: "id-42" would otherwise also match <str:code>.
+DEPARTMENT_KEYS = ("departments/<str:region>/id-<int:pk>/", "departments/<str:region>/<str:code>/")
+
+
+def department_patterns() -> list:
+    patterns = []
+    for department in DEPARTMENT_KEYS:
+        year = department + "<int:year>/"
+        patterns += [
+            path(department, views.department_latest, name="department-latest"),
+            path(year, views.department_detail, name="department-detail"),
+            path(year + "source/", views.department_source, name="department-source"),
+            path(year + "lines.csv", views.department_lines_csv, name="department-lines-csv"),
+            path(year + "indicators.csv", views.department_indicators_csv,
+                 name="department-indicators-csv"),
+            path(year + "tables/<str:table>.csv", views.department_table_csv,
+                 name="department-table-csv"),
+        ]
+    return patterns
+
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("departments/", views.department_list, name="department-list"),
-    path("departments/<str:region>/<str:code>/", views.department_latest,
-         name="department-latest"),
-    path(DEPARTMENT, views.department_detail, name="department-detail"),
-    path(DEPARTMENT + "source/", views.department_source, name="department-source"),
-    path(DEPARTMENT + "lines.csv", views.department_lines_csv, name="department-lines-csv"),
-    path(DEPARTMENT + "indicators.csv", views.department_indicators_csv,
-         name="department-indicators-csv"),
-    path(DEPARTMENT + "tables/<str:table>.csv", views.department_table_csv,
-         name="department-table-csv"),
+    *department_patterns(),
+    # the code form of these two is in budgets/compare_urls.py
+    path("departments/<str:region>/id-<int:pk>/history/", compare_views.department_history,
+         name="department-history"),
+    path("departments/<str:region>/id-<int:pk>/history.csv",
+         compare_views.department_history_csv, name="department-history-csv"),
     path("downloads/", views.downloads, name="downloads"),
     path("downloads/lines.csv", views.lines_csv, name="lines-csv"),
     path("downloads/indicators.csv", views.indicators_csv, name="indicators-csv"),

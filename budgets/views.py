@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
 from budgets import selectors
+from budgets.comparisons import disclosure_key
 from budgets.exports import (
     INDICATOR_COLUMNS,
     LINE_COLUMNS,
@@ -27,6 +28,7 @@ from budgets.exports import (
 from budgets.filters import DirectoryFilter, DownloadFilter
 from budgets.models import Disclosure, Figure, Indicator, TableKind
 from budgets.tables import DepartmentDirectoryTable
+from budgets.templatetags.budget_format import disclosure_path
 
 PER_PAGE = 25
 # Original files are served with their own type only for these; anything else (HTML, SVG, text
@@ -40,8 +42,10 @@ SOURCE_TYPES = {
 }
 
 
-def _published_or_404(region: str, code: str, year: int) -> Disclosure:
-    disclosure = selectors.published_disclosure(region=region, code=code, year=year)
+def _published_or_404(region: str, year: int, code: str | None = None,
+                      pk: int | None = None) -> Disclosure:
+    """The published disclosure a URL names: by the department's code, or by its id."""
+    disclosure = selectors.published_disclosure(region=region, code=code, pk=pk, year=year)
     if disclosure is None:
         raise Http404("没有这份已公开的预算")
     return disclosure
@@ -66,16 +70,18 @@ def department_list(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def department_latest(request: HttpRequest, region: str, code: str) -> HttpResponse:
-    disclosure = selectors.latest_published_disclosure(region=region, code=code)
+def department_latest(request: HttpRequest, region: str, code: str | None = None,
+                      pk: int | None = None) -> HttpResponse:
+    disclosure = selectors.latest_published_disclosure(region=region, code=code, pk=pk)
     if disclosure is None:
         raise Http404("没有这个部门的已公开预算")
-    return redirect(disclosure)
+    return redirect(disclosure_path(disclosure))
 
 
 @require_GET
-def department_detail(request: HttpRequest, region: str, code: str, year: int) -> HttpResponse:
-    disclosure = _published_or_404(region, code, year)
+def department_detail(request: HttpRequest, region: str, year: int, code: str | None = None,
+                      pk: int | None = None) -> HttpResponse:
+    disclosure = _published_or_404(region, year, code, pk)
     previous = selectors.previous_year_disclosure(disclosure)
     functions = selectors.expenditure_by_function(disclosure)
     economic = selectors.expenditure_by_economic(disclosure)
@@ -91,8 +97,7 @@ def department_detail(request: HttpRequest, region: str, code: str, year: int) -
         "versions": selectors.version_history(disclosure),
         "headlines": selectors.headline_figures(disclosure, previous),
         "tables": selectors.disclosure_tables(disclosure),
-        "summary": selectors.plain_table(disclosure, TableKind.SUMMARY),
-        "fiscal_summary": selectors.plain_table(disclosure, TableKind.FISCAL_SUMMARY),
+        "printed_tables": selectors.printed_tables(disclosure),
         "revenue": revenue,
         "revenue_by_function": selectors.revenue_by_function(disclosure),
         "functions": functions,
@@ -104,6 +109,7 @@ def department_detail(request: HttpRequest, region: str, code: str, year: int) -
         "sections": selectors.disclosure_sections(disclosure),
         "organisation": selectors.disclosure_organisation(disclosure),
         "findings": selectors.disclosure_findings(disclosure),
+        "compare_key": disclosure_key(disclosure),
         "units": selectors.unit_disclosures(disclosure),
         "parent": selectors.parent_disclosure(disclosure),
         "charts": {
@@ -125,9 +131,10 @@ def department_detail(request: HttpRequest, region: str, code: str, year: int) -
 
 
 @require_GET
-def department_source(request: HttpRequest, region: str, code: str, year: int) -> FileResponse:
+def department_source(request: HttpRequest, region: str, year: int, code: str | None = None,
+                      pk: int | None = None) -> FileResponse:
     """The original file, always as an attachment (never rendered inline by the browser)."""
-    disclosure = _published_or_404(region, code, year)
+    disclosure = _published_or_404(region, year, code, pk)
     document = disclosure.document
     if document is None or not document.file:
         raise Http404("原始文件未保存")
@@ -145,32 +152,33 @@ def department_source(request: HttpRequest, region: str, code: str, year: int) -
 
 
 def _csv_name(disclosure: Disclosure, what: str) -> str:
-    return f"{disclosure.department.code}-{disclosure.year}-{what}.csv"
+    department = disclosure.department
+    return f"{department.code or f'id{department.pk}'}-{disclosure.year}-{what}.csv"
 
 
 @require_GET
-def department_lines_csv(request: HttpRequest, region: str, code: str,
-                         year: int) -> HttpResponse:
+def department_lines_csv(request: HttpRequest, region: str, year: int, code: str | None = None,
+                         pk: int | None = None) -> HttpResponse:
     """Every figure of one department-year (or unit-year)."""
-    disclosure = _published_or_404(region, code, year)
+    disclosure = _published_or_404(region, year, code, pk)
     figures = Figure.objects.filter(disclosure=disclosure)
     return csv_response(_csv_name(disclosure, "lines"), LINE_COLUMNS, line_rows(figures))
 
 
 @require_GET
-def department_table_csv(request: HttpRequest, region: str, code: str, year: int,
-                         table: str) -> HttpResponse:
+def department_table_csv(request: HttpRequest, region: str, year: int, table: str,
+                         code: str | None = None, pk: int | None = None) -> HttpResponse:
     if table not in TableKind.values:
         raise Http404("没有这张表")
-    disclosure = _published_or_404(region, code, year)
+    disclosure = _published_or_404(region, year, code, pk)
     figures = Figure.objects.filter(disclosure=disclosure, table=table)
     return csv_response(_csv_name(disclosure, table), LINE_COLUMNS, line_rows(figures))
 
 
 @require_GET
-def department_indicators_csv(request: HttpRequest, region: str, code: str,
-                              year: int) -> HttpResponse:
-    disclosure = _published_or_404(region, code, year)
+def department_indicators_csv(request: HttpRequest, region: str, year: int,
+                              code: str | None = None, pk: int | None = None) -> HttpResponse:
+    disclosure = _published_or_404(region, year, code, pk)
     indicators = Indicator.objects.filter(project__disclosure=disclosure)
     return csv_response(_csv_name(disclosure, "indicators"), INDICATOR_COLUMNS,
                         indicator_rows(indicators))

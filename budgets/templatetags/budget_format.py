@@ -1,6 +1,7 @@
-"""Number formatting of the public pages: 万元 with two decimals and separators, signed change."""
+"""Number formatting of the public pages: 万元 with two decimals and separators, the printed
+figure one hover away, signed change; and the URLs of a department, by code or by id."""
 
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django import template
 from django.urls import reverse
@@ -9,6 +10,7 @@ from django.utils.safestring import mark_safe
 
 from budgets.models import TableKind
 from budgets.schema import COLUMN_LABELS
+from budgets.selectors import printed_in_wan
 
 register = template.Library()
 
@@ -26,7 +28,30 @@ def _decimal(value) -> Decimal | None:
 def wan(value, blank: str = "—") -> str:
     """1234.5 → "1,234.50"; None → "—" (nothing printed)."""
     amount = _decimal(value)
-    return blank if amount is None else f"{amount:,.2f}"
+    return blank if amount is None else f"{_cents(amount):,.2f}"
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+@register.filter
+def money(value, blank: str = "—") -> str:
+    """An amount in 万元 as `wan` shows it; a figure read from a table (selectors.Amount) carries
+    the amount and unit as printed in its title: title="原文：114,479,860 元"."""
+    text = wan(value, blank)
+    printed = getattr(value, "printed", "")
+    if not printed:
+        return text
+    return format_html('<span class="money" title="原文：{}">{}</span>', printed, text)
+
+
+@register.simple_tag
+def printed_money(amount, unit, blank: str = "—") -> str:
+    """An amount printed in `unit` (a project's 预算数, a finding's 应为/实际), shown in 万元
+    with the printed figure on hover."""
+    value = _decimal(amount)
+    return money(printed_in_wan(value, unit or "万元") if value is not None else None, blank)
 
 
 @register.filter
@@ -36,9 +61,9 @@ def signed_wan(value) -> str:
     if amount is None:
         return "—"
     if amount > 0:
-        return f"+{amount:,.2f}"
+        return f"+{_cents(amount):,.2f}"
     if amount < 0:
-        return f"−{-amount:,.2f}"
+        return f"−{_cents(-amount):,.2f}"
     return "0.00"
 
 
@@ -100,16 +125,39 @@ def pages(table) -> str:
     return f"第 {table.first_page} 页"
 
 
-@register.simple_tag
-def disclosure_url(name: str, disclosure, **kwargs) -> str:
-    """A URL of the department-year pattern: {% disclosure_url "budgets:department-source" d %}."""
-    department = disclosure.department
-    return reverse(name, kwargs={"region": department.region.slug, "code": department.code,
+def department_kwargs(department) -> dict:
+    """URL kwargs naming a department: its printed code, or its id when no code was printed
+    (/departments/<region>/711/… or /departments/<region>/id-42/…)."""
+    if department.code:
+        return {"region": department.region.slug, "code": department.code}
+    return {"region": department.region.slug, "pk": department.pk}
+
+
+def disclosure_path(disclosure, name: str = "budgets:department-detail", **kwargs) -> str:
+    """A URL of the department-year pattern for this disclosure (by code, or by id)."""
+    return reverse(name, kwargs={**department_kwargs(disclosure.department),
                                  "year": disclosure.year, **kwargs})
 
 
 @register.simple_tag
+def disclosure_url(name: str, disclosure, **kwargs) -> str:
+    """A URL of the department-year pattern: {% disclosure_url "budgets:department-source" d %}."""
+    return disclosure_path(disclosure, name, **kwargs)
+
+
+@register.filter
+def page_url(disclosure) -> str:
+    """The public page of a disclosure: {{ d|page_url }} (works for departments without code)."""
+    return disclosure_path(disclosure)
+
+
+@register.simple_tag
+def department_url(name: str, department) -> str:
+    """A URL of the department pattern: {% department_url "budgets:department-history" dep %}."""
+    return reverse(name, kwargs=department_kwargs(department))
+
+
+@register.simple_tag
 def year_url(disclosure, year: int) -> str:
-    department = disclosure.department
-    return reverse("budgets:department-detail", kwargs={
-        "region": department.region.slug, "code": department.code, "year": year})
+    return reverse("budgets:department-detail",
+                   kwargs={**department_kwargs(disclosure.department), "year": year})

@@ -171,8 +171,20 @@
                  "#3a3335", "#f08a4b", "#4f6d7a", "#a5be00"];
   var FONT = {family: "system-ui, 'Noto Sans CJK SC', 'WenQuanYi Micro Hei', sans-serif"};
 
+  // Amounts arrive as decimal strings (万元 or %, computed exactly on the server); plotly
+  // needs numbers.
+  function numbers(list) {
+    return (list || []).map(Number);
+  }
+
   function traces(kind, data) {
     var unit = data.unit || "万元";
+    if (data.series) {
+      data = Object.assign({}, data, {series: data.series.map(function (s) {
+        return Object.assign({}, s, {values: numbers(s.values)});
+      })});
+    }
+    if (data.values) data = Object.assign({}, data, {values: numbers(data.values)});
     var hover = unit === "%" ? "%{y:.2f}%" : "%{y:,.2f} " + unit;
     if (kind === "grouped-bar") {
       return data.series.map(function (s, i) {

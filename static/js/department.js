@@ -64,7 +64,18 @@
     return value.toLocaleString("zh-CN", {minimumFractionDigits: 2, maximumFractionDigits: 2});
   }
 
+  // Amounts arrive as decimal strings in 万元 (computed exactly on the server from 元);
+  // plotly needs numbers.
+  function numbers(list) {
+    return (list || []).map(Number);
+  }
+
   function traces(kind, data) {
+    data = Object.assign({}, data, {
+      values: data.values && numbers(data.values),
+      current: data.current && numbers(data.current),
+      previous: data.previous && numbers(data.previous)
+    });
     if (kind === "sunburst" || kind === "treemap") {
       return [{
         type: kind, ids: data.ids, labels: data.labels, parents: data.parents,

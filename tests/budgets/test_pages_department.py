@@ -164,7 +164,7 @@ class TestFunctionalDrillDown:
             re.S).group(1)))
         assert {"201", "20129", "2012901", "208", "210", "221"} <= set(data["ids"])
         leaf = data["ids"].index("2012901")
-        assert data["values"][leaf] == 118.22 and data["parents"][leaf] == "20129"
+        assert data["values"][leaf] == "118.22" and data["parents"][leaf] == "20129"
         assert 'data-chart="sunburst"' in html and "plotly.min.js" in html
 
     def test_charts_have_a_text_alternative(self, sample_data, page):
@@ -226,7 +226,8 @@ class TestTablesAndSections:
 
         disclosure = Disclosure.objects.get(department__code="711")
         Figure.objects.filter(disclosure=disclosure, table="expenditure_by_function",
-                              code="2012901", column="total").update(amount="118.00")
+                              code="2012901", column="total").update(amount="118.00",
+                                                                     amount_yuan="1180000")
         validate_identities(disclosure)
         findings = block(page(LUTAI_SLUG, "711"), "findings")
         assert "部门预算支出总表" in findings and "20129" in findings
@@ -285,7 +286,7 @@ class TestQueryCount:
         Figure.objects.bulk_create(
             Figure(disclosure=disclosure, table="expenditure_by_function",
                    code=f"2019{n:03d}", name=f"测试科目{n}", column="total", amount="1.00",
-                   row=100 + n) for n in range(100))
+                   amount_yuan="10000", row=100 + n) for n in range(100))
         with CaptureQueriesContext(connection) as large:
             assert client.get(target).status_code == 200
         assert len(large) == len(small)

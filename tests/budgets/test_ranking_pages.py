@@ -112,7 +112,7 @@ def test_the_rankings_page(client, sample_data):
     assert "5,431.97" in table and "2024年 208 社会保障和就业支出（万元）" in table
     chart = json.loads(re.search(r'id="chart-ranking-data"[^>]*>(.*?)</script>', html,
                                  re.S).group(1))
-    assert chart["values"] == [31.68, 2213.24, 5431.97]  # largest drawn on top
+    assert chart["values"] == ["31.68", "2213.24", "5431.97"]  # largest drawn on top
     assert " style=" not in html
     assert "比较前 3 名" in html
 
