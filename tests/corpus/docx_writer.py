@@ -4,6 +4,11 @@ Ruled tables in the "Table Grid" style; merged header cells are real Word merges
 column spans, vMerge for row spans); the line above each table (`<code><name>`, 预算年度, 单位)
 is the table's first, unruled row and, with the header rows, is marked as a repeating header
 row (w:tblHeader) so that LibreOffice repeats it on every page, as in seed 000.
+
+`caption="ruled"` or `"merged"` renders the variants some bureaus publish (issue #9): that line
+ruled like the rest of the grid, so that it reads as a row of the table rather than a line above
+it, as three cells merged over column groups or as one cell across the width (layout's
+CAPTION_STYLES).
 """
 
 from __future__ import annotations
@@ -39,11 +44,12 @@ TC_PR_AFTER_BORDERS = (
 INDENT_SPACES = {0: "", 1: "    ", 2: "          "}
 
 
-def render_docx(data: dict, path) -> Path:
-    """Write the document `data` (as read by `read_sample`) to `path` as DOCX."""
+def render_docx(data: dict, path, caption: str = "unruled") -> Path:
+    """Write the document `data` (as read by `read_sample`) to `path` as DOCX; `caption` is how
+    the line above each table is printed (one of CAPTION_STYLES)."""
     document = new_document()
     for block in document_blocks(data):
-        add_block(document, block)
+        add_block(document, block, caption)
     path = Path(path)
     document.save(path)
     return path
@@ -97,14 +103,14 @@ def add_page_number_footer(section) -> None:
         run._r.append(field)
 
 
-def add_block(document, block) -> None:
+def add_block(document, block, caption: str = "unruled") -> None:
     if isinstance(block, Heading):
         paragraph = document.add_paragraph(block.text, style=f"Heading {block.level}")
         paragraph.paragraph_format.page_break_before = block.page_break
     elif isinstance(block, Para):
         add_para(document, block)
     elif isinstance(block, Grid):
-        add_grid(document, block)
+        add_grid(document, block, caption)
 
 
 def add_para(document, block: Para) -> None:
@@ -119,9 +125,9 @@ def add_para(document, block: Para) -> None:
         paragraph.paragraph_format.first_line_indent = Pt(21)  # two characters, as printed
 
 
-def add_grid(document, grid: Grid) -> None:
+def add_grid(document, grid: Grid, caption: str = "unruled") -> None:
     add_grid_title(document, grid)
-    rows = ([caption_row(grid)] if grid.caption else []) + grid.head + grid.body
+    rows = ([caption_row(grid, caption)] if grid.caption else []) + grid.head + grid.body
     table = document.add_table(rows=len(rows), cols=len(grid.widths_mm))
     table.style = document.styles["Table Grid"]
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -130,7 +136,7 @@ def add_grid(document, grid: Grid) -> None:
     anchors = merge_cells(table, rows)
     for (r, c), tc in anchors.items():
         fill_cell(_Cell(tc, table), rows[r][c], widths[c: c + rows[r][c].colspan])
-    if grid.caption:
+    if grid.caption and caption == "unruled":
         for c, cell in enumerate(rows[0]):
             if cell is not None:
                 hide_borders(anchors[0, c])
@@ -197,7 +203,7 @@ def set_grid_columns(table, widths: list) -> None:
 
 
 def hide_borders(tc) -> None:
-    """The caption row is part of the table but printed without rules."""
+    """The caption row is part of the table but printed without rules (by default)."""
     borders = OxmlElement("w:tcBorders")
     for edge in ("top", "left", "right", "insideV"):
         element = OxmlElement(f"w:{edge}")

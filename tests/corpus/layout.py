@@ -112,6 +112,11 @@ FISCAL_CARRYOVER_LINES = ("一、一般公共预算拨款", "二、政府性基�
 SANGONG_INDENT = {
     "outbound_research": 1, "outbound_other": 2, "vehicle_purchase": 1, "vehicle_operation": 2,
 }
+# How the writers print a table's caption line (`caption_row`), issue #9: "unruled" as in the
+# seeds (it reads as a line above the table); "ruled": the table's first, bordered row of three
+# cells merged over column groups; "merged": that row as one cell across the width.
+CAPTION_STYLES = ("unruled", "ruled", "merged")
+CAPTION_SEPARATOR = "\u3000\u3000"  # two ideographic spaces, as typed between the three
 INTRO = (
     "按照《中华人民共和国预算法》、《地方预决算公开操作规程》和《关于进一步推进预算公开工作的"
     "实施意见》规定，现将{name}{year}年{kind}预算公开如下："
@@ -218,10 +223,16 @@ def budget_table(disclosure: dict, key: str, year: int) -> Grid:
     )
 
 
-def caption_row(grid: Grid) -> list:
-    """The line above the table, printed unruled as the table's first row: `<code><name>`
-    left, 预算年度 in the middle, 单位 right, spread over the columns."""
+def caption_row(grid: Grid, style: str = "unruled") -> list:
+    """The line above the table, printed as the table's first row: `<code><name>` left,
+    预算年度 in the middle, 单位 right, spread over the columns. `style` (one of
+    CAPTION_STYLES) "merged" puts the three in one cell across the table's width instead."""
+    if style not in CAPTION_STYLES:
+        raise ValueError(f"caption style {style!r} is not one of {CAPTION_STYLES}")
     count = len(grid.widths_mm)
+    if style == "merged":
+        return spanning(CAPTION_SEPARATOR.join(text for text in grid.caption if text), count,
+                        "caption")
     side = max(1, count * 2 // 5)
     spans = (side, count - 2 * side, side) if count > 2 else (1, 0, count - 1)
     row: list = []

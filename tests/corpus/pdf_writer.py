@@ -3,7 +3,8 @@
 Full-grid ruled tables with narrow columns: names wrap over several lines and amounts and codes
 are broken character by character when they do not fit (`196.` / `76`). Long tables split
 across pages between rows, and the line above the table and the header rows repeat on every
-page. Every page carries its number at the bottom.
+page. Every page carries its number at the bottom. `caption` prints that line ruled, as
+`render_docx` does (issue #9).
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ HEADING_SIZES = {1: 16, 2: 14, 3: 12}
 CHARACTER_WRAPPED = ("amount", "code")
 
 
-def render_pdf_reportlab(data: dict, path) -> Path:
-    """Write the document `data` (as read by `read_sample`) to `path` as PDF via reportlab."""
+def render_pdf_reportlab(data: dict, path, caption: str = "unruled") -> Path:
+    """Write the document `data` (as read by `read_sample`) to `path` as PDF via reportlab;
+    `caption` is how the line above each table is printed (one of CAPTION_STYLES)."""
     register_font()
     path = Path(path)
     document = SimpleDocTemplate(
@@ -44,7 +46,7 @@ def render_pdf_reportlab(data: dict, path) -> Path:
     )
     story = []
     for block in document_blocks(data):
-        story += block_flowables(block)
+        story += block_flowables(block, caption)
     document.build(story, onFirstPage=draw_page_number, onLaterPages=draw_page_number)
     return path
 
@@ -72,14 +74,14 @@ def style(size: float, align: str = "left", first_indent: float = 0, indent: flo
     )
 
 
-def block_flowables(block) -> list:
+def block_flowables(block, caption: str = "unruled") -> list:
     if isinstance(block, Heading):
         size = HEADING_SIZES[block.level]
         heading = Paragraph(escape(block.text), style(size, keep_with_next=True))
         return ([PageBreak()] if block.page_break else []) + [heading, Spacer(0, 2 * mm)]
     if isinstance(block, Para):
         return [para_flowable(block)]
-    return grid_flowables(block)
+    return grid_flowables(block, caption)
 
 
 def para_flowable(block: Para) -> Paragraph:
@@ -90,32 +92,33 @@ def para_flowable(block: Para) -> Paragraph:
     return Paragraph(escape(block.text), style(10.5, first_indent=21))
 
 
-def grid_flowables(grid: Grid) -> list:
+def grid_flowables(grid: Grid, caption: str = "unruled") -> list:
     flowables: list = [PageBreak()] if grid.page_break else []
     if grid.title_level:
         flowables.append(Paragraph(escape(grid.title), style(14, "center", keep_with_next=True)))
     elif grid.title:
         flowables.append(Paragraph(escape(grid.title), style(10.5, keep_with_next=True)))
-    flowables += [Spacer(0, 1 * mm), grid_table(grid), Spacer(0, 2 * mm)]
+    flowables += [Spacer(0, 1 * mm), grid_table(grid, caption), Spacer(0, 2 * mm)]
     if grid.note:
         flowables.append(Paragraph(escape(grid.note), style(10.5)))
     return flowables
 
 
-def grid_table(grid: Grid) -> Table:
-    caption = [caption_row(grid)] if grid.caption else []
-    rows = caption + grid.head + grid.body
+def grid_table(grid: Grid, caption: str = "unruled") -> Table:
+    caption_rows = [caption_row(grid, caption)] if grid.caption else []
+    rows = caption_rows + grid.head + grid.body
     widths = [width * mm for width in grid.widths_mm]
     data = [[cell_flowable(cell, widths[c: c + cell.colspan]) if cell else ""
              for c, cell in enumerate(row)] for row in rows]
-    repeat = len(caption) + len(grid.head) if grid.head else 0
+    repeat = len(caption_rows) + len(grid.head) if grid.head else 0
     commands = [
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("LEFTPADDING", (0, 0), (-1, -1), PADDING),
         ("RIGHTPADDING", (0, 0), (-1, -1), PADDING),
         ("TOPPADDING", (0, 0), (-1, -1), 1.5),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-        ("GRID", (0, len(caption)), (-1, -1), 0.5, colors.black),
+        ("GRID", (0, len(caption_rows) if caption == "unruled" else 0), (-1, -1), 0.5,
+         colors.black),
     ] + span_commands(rows)
     # Rows are kept whole: reportlab 5.1 splits inside a row only when it cannot split between
     # rows, and with splitByRow=0 it drops the rule under the repeated header. Rows that

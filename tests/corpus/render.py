@@ -8,11 +8,16 @@ API (every function takes the data as loaded by `budgets.sample_data.read_sample
     render_xlsx(data, path)                 XLSX, one sheet per table
     render_all(data, outdir, stem)          the four files above, as the CLI names them
 
+`render_docx`, `render_pdf_reportlab` and `render_all` take `caption=` for the variants of issue
+#9 (tests.corpus.layout.CAPTION_STYLES): the `<code><name>` | 预算年度 | 单位 line of each table
+printed "unruled" (default, as in the seeds), or as the table's ruled first row, either three
+bordered cells merged over column groups ("ruled") or one cell across the width ("merged").
+
 Bad inputs: write_text_as_pdf, write_encrypted_pdf, write_image_only_pdf, write_truncated_pdf,
 write_zip_bomb_docx, write_xlsx_with_formulas, write_unrelated_pdf; and layout_2023(data), the
 same figures in the 2023 layout of the 收支总表.
 
-CLI: python -m tests.corpus.render OUTDIR [--bad]
+CLI: python -m tests.corpus.render OUTDIR [--bad] [--caption {unruled,ruled,merged}]
 """
 
 from __future__ import annotations
@@ -35,6 +40,7 @@ from tests.corpus.bad_inputs import (
     write_zip_bomb_docx,
 )
 from tests.corpus.docx_writer import render_docx
+from tests.corpus.layout import CAPTION_STYLES
 from tests.corpus.pdf_writer import render_pdf_reportlab
 from tests.corpus.variants import layout_2023
 from tests.corpus.xlsx_writer import render_xlsx
@@ -69,16 +75,19 @@ def render_pdf_libreoffice(docx_path, out_dir) -> Path:
     return pdf
 
 
-def render_all(data: dict, outdir, stem: str) -> dict[str, tuple[Path, float]]:
+def render_all(data: dict, outdir, stem: str,
+               caption: str = "unruled") -> dict[str, tuple[Path, float]]:
     """`<stem>.docx`, `<stem>.pdf` (LibreOffice), `<stem>-reportlab.pdf`, `<stem>.xlsx` in
-    `outdir`; returns each file's path and the seconds it took, by format."""
+    `outdir`; returns each file's path and the seconds it took, by format. `caption` goes to
+    the DOCX (hence the LibreOffice PDF) and reportlab writers."""
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     docx = outdir / f"{stem}.docx"
     steps = {
-        "docx": lambda: render_docx(data, docx),
+        "docx": lambda: render_docx(data, docx, caption),
         "pdf": lambda: render_pdf_libreoffice(docx, outdir),
-        "reportlab": lambda: render_pdf_reportlab(data, outdir / f"{stem}-reportlab.pdf"),
+        "reportlab": lambda: render_pdf_reportlab(data, outdir / f"{stem}-reportlab.pdf",
+                                                  caption),
         "xlsx": lambda: render_xlsx(data, outdir / f"{stem}.xlsx"),
     }
     return {name: timed(step) for name, step in steps.items()}
@@ -117,10 +126,12 @@ def main(argv=None) -> None:
     parser.add_argument("outdir", type=Path)
     parser.add_argument("--bad", action="store_true",
                         help="also write the bad inputs (zip bomb included) to OUTDIR/bad/")
+    parser.add_argument("--caption", choices=CAPTION_STYLES, default="unruled",
+                        help="how the line above each table is printed (issue #9)")
     args = parser.parse_args(argv)
     for sample in sample_files():
         data, _ = read_sample(sample)
-        results = render_all(data, args.outdir, sample.stem)
+        results = render_all(data, args.outdir, sample.stem, args.caption)
         print(sample.stem, " ".join(f"{name} {seconds:.2f}s" for name, (_, seconds)
                                     in results.items()))
     if args.bad:

@@ -103,3 +103,28 @@ def exported_indicators(rows: list[dict]) -> list[tuple]:
     return sorted((r["scope"], r["unit_code"], squeeze(r["project_code"]),
                    squeeze(r["project_name"]), r["budget"], *(squeeze(r[k]) for k in keys))
                   for r in rows)
+
+
+CAPTION_VARIANT_STYLES = ("ruled", "merged")  # tests.corpus.layout.CAPTION_STYLES but the seeds'
+CAPTION_VARIANT_STEMS = ["luotai_711_2024", "cangzhou_313_2024"]  # a department alone; with a unit
+CAPTION_VARIANT_FORMATS = ("docx", "pdf", "reportlab")
+
+
+@pytest.fixture(scope="session")
+def rendered_caption_variants(tmp_path_factory):
+    """{style: {stem: {format: path}}} in the variants of issue #9: the `<code><name>` |
+    预算年度 | 单位 line is the ruled first row of each table, as three cells merged over column
+    groups ("ruled") or one cell across the width ("merged"). DOCX, its LibreOffice PDF and the
+    reportlab PDF; the XLSX has no such variant."""
+    from budgets.sample_data import SAMPLE_DIR
+    from tests.corpus.render import render_all
+
+    rendered: dict = {}
+    for style in CAPTION_VARIANT_STYLES:
+        out = tmp_path_factory.mktemp(f"corpus-caption-{style}")
+        for stem in CAPTION_VARIANT_STEMS:
+            data, _ = read_sample(SAMPLE_DIR / f"{stem}.yaml")
+            files = render_all(data, out, stem, caption=style)
+            rendered.setdefault(style, {})[stem] = {
+                fmt: files[fmt][0] for fmt in CAPTION_VARIANT_FORMATS}
+    return rendered
