@@ -272,9 +272,11 @@ class Disclosure(models.Model):
         return f"{self.department} {self.year}年 v{self.version}"
 
     def get_absolute_url(self) -> str:
+        # A department without a printed code is named by its id (/departments/<region>/id-42/).
         department = self.department
+        key = {"code": department.code} if department.code else {"pk": department.pk}
         return reverse("budgets:department-detail", kwargs={
-            "region": department.region.slug, "code": department.code, "year": self.year,
+            "region": department.region.slug, **key, "year": self.year,
         })
 
     @property
