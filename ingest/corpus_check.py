@@ -9,9 +9,11 @@ findings counted → rolled back (`transaction.set_rollback(True)`). Nothing sta
 database; the timing covers every step up to the identity checks.
 
 Status of a file:
-- "read": records were found and stored (then rolled back);
-- "no-tables": `document_data` found no disclosure and no extracted table holds an amount
-  (prose only: a 情况说明 published without its tables);
+- "read": records with at least one of the nine tables were found and stored (then rolled
+  back);
+- "no-tables": the records hold none of the nine tables (a 情况说明 or 绩效目标表 published
+  without its tables: stored, checked and timed all the same), or `document_data` found no
+  disclosure and no extracted table holds an amount (prose only);
 - "refused": the file cannot be read (`UnreadableDocument`, with its one-line reason), is larger
   than the upload limit, or `document_data` found nothing in a file that does print amounts in
   tables, or the records could not be stored (the error is the reason).
@@ -298,7 +300,11 @@ def check_file(path, *, max_bytes: int | None = None) -> FileReport:
         _describe(report, data)
         report.figures_stored = figures_in_records(data)
         _store_and_check(report, data, started)
-        report.status = "read"
+        if any(report.tables.values()):
+            report.status = "read"
+        else:
+            report.status = "no-tables"
+            report.reason = "没有找到九张表中的任何一张（只有情况说明或绩效目标表等）"
     except UnreadableDocument as exc:
         report.status, report.reason = "refused", str(exc)
     except Exception as exc:  # a bug met on one file must not stop the folder
