@@ -7,6 +7,7 @@ so both backends agree cell for cell.
 """
 
 import ctypes
+import unicodedata
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -42,8 +43,15 @@ def _chars(textpage, height: float) -> list[dict]:
         if code in (0, 0xFFFE, 0xFFFF) or chr(code).isspace():
             continue
         left, bottom, right, top = textpage.get_charbox(i, loose=True)
+        # The font size as set, unless the text matrix scales it down (WPS, Word): then the
+        # loose box's height is the size the reader sees.
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom)
-        chars.append({"text": chr(code), "x0": left, "x1": right, "top": height - top,
+        if top - bottom > 0 and size > 1.5 * (top - bottom):
+            size = top - bottom
+        text = unicodedata.normalize("NFKC", chr(code))  # Kangxi radicals ⼒ → 力
+        if unicodedata.category(text[0]).startswith("C"):
+            continue
+        chars.append({"text": text, "x0": left, "x1": right, "top": height - top,
                       "bottom": height - bottom, "size": round(size, 1)})
     return chars
 

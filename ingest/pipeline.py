@@ -22,7 +22,7 @@ from ingest.extract import ExtractedDocument, UnreadableDocument
 from ingest.filetype import detect_format
 from ingest.pdf_reader import read_pdf
 from ingest.recognise import recognise
-from ingest.records import part_record
+from ingest.records import part_records
 from ingest.xlsx_reader import read_xlsx
 
 logger = logging.getLogger(__name__)
@@ -65,26 +65,27 @@ def read_document(path: Path, backend: str = "pdfium",
 
 def document_data(extracted: ExtractedDocument, *, expected_year: int | None = None,
                   expected_code: str | None = None) -> dict:
-    """Recognised records of one document, in the shape `disclosures_store` takes."""
+    """Recognised records of one document, in the shape `disclosures_store` takes. Refused
+    only when no part of any disclosure is found, or when it is not the one expected."""
     parts = recognise(extracted)
     if not parts:
-        raise UnreadableDocument("文件中没有找到部门预算公开表（收支总表、收入总表……），不是部门预算公开文件")
+        raise UnreadableDocument("文件中没有找到部门预算公开表（收支总表、收入总表……）或可归属的情况说明、绩效目标表")
     department = parts[0]
-    if not department.code or department.year is None:
-        raise UnreadableDocument("表头中没有找到部门编码名称或预算年度")
+    if not department.name and not department.code:
+        raise UnreadableDocument("文件中没有找到编制部门或单位名称（编制部门、单位名称、封面等）")
+    if department.year is None:
+        raise UnreadableDocument("文件中没有找到预算年度（表题、预算年度或封面）")
     if expected_year and department.year != expected_year:
         raise UnreadableDocument(f"文件是 {department.year} 年度预算，不是所选的 {expected_year} 年度")
-    if expected_code and department.code != expected_code:
+    if expected_code and department.code and department.code != expected_code:
         raise UnreadableDocument(
             f"文件属于部门 {department.code} {department.name}，不是所选部门 {expected_code}")
     disclosures = []
     for part in parts:
-        problems: list[str] = []
-        record = part_record(part, problems)
+        records = part_records(part)
         if len(part.years_seen) > 1:
-            problems.append(f"表头中的预算年度不一致：{sorted(part.years_seen)}")
-        record["reading_problems"] = problems
-        disclosures.append(record)
+            records[0]["reading_problems"].append(f"表题中的预算年度不一致：{sorted(part.years_seen)}")
+        disclosures += records
     return {"document": {"year": department.year, "summary_layout": summary_layout(disclosures[0]),
                          "title": ""}, "disclosures": disclosures}
 

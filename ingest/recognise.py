@@ -1,26 +1,26 @@
-"""Step 2: blocks → recognised disclosure parts (department, then each unit of 第二部分), each with
-its nine tables (header rows dropped, pages stitched, columns matched by meaning), narrative
-sections, organisation table and project KPI tables. Plain data, no Django."""
+"""Step 2: blocks → recognised disclosure parts (a department, or each unit it publishes),
+each with its nine tables (page pieces in order, money unit, title), narrative sections,
+organisation table and project KPI tables. Plain data, no Django.
+
+What a title, a unit line or a name line looks like is data (`layouts.yaml`); this module
+only knows the order in which documents print them: a title, then the lines under it (name,
+unit, year), then the grid, perhaps continued on the next pages with or without the title
+and header repeated. Spreadsheet producers put those lines inside the grid's first rows;
+they are peeled off and read as lines.
+"""
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from ingest.extract import Block, ExtractedDocument, Paragraph, Table
+from ingest.layouts import BUDGET_YEAR, TitleMatch, clean, layouts, normalise, years_in
 
-TITLES = [  # most specific first: 财政拨款收支总表 also contains 收支总表
-    ("fiscal_summary", r"财政拨款收支总表"),
-    ("summary", r"收支总表"),
-    ("revenue_by_function", r"收入总表"),
-    ("expenditure_by_function", r"支出总表"),
-    ("basic_by_economic", r"基本支出表"),
-    ("general_budget_by_function", r"一般公共预算财政拨款支出表"),
-    ("gov_fund_by_function", r"政府性基金.{0,6}支出表"),
-    ("state_capital_by_function", r"国有资本经营.{0,6}支出表"),
-    ("sangong", r"三公.{0,3}经费支出表"),
-]
-ENTITY = re.compile(r"^(\d{3,9})\s*([^\d\s].*)$")
-YEAR = re.compile(r"预算年\s*度[:：]?\s*(\d{4})")
-EMPTY_NOTE = re.compile(r"^注[:：].*(空表|无).*")
+HEBEI_ENTITY = re.compile(r"^(\d{3,9})\s*([^\d\s:：].*)$")
+TABLE_LABEL = re.compile(r"^((附表|公开|预算|单位预算|部门预算)?\d+表|表\d+|预算表\d+)$")
+HEADER_YEAR = re.compile(r"^[(（]?(20\d{2})年(度)?(预算|预算数|部门预算)?[)）]?$")
+COVER_YEAR = re.compile(r"\d{4}年度?$")
+NOTE = re.compile(r"^(注|备注|说明)[:：]")
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.{2,40})$")
 SECTION_KEYS = [
     ("duties", "职责"), ("overview", "总体情况"), ("operating_costs", "机关运行经费"),
@@ -39,8 +39,15 @@ class RawTable:
 
     kind: str
     title: str
+    priority: int = 1
+    unit: str | None = None
     pieces: list[Table] = field(default_factory=list)
     empty_note: str = ""
+
+    @property
+    def last_page(self) -> int | None:
+        pages = [p for piece in self.pieces for p in piece.row_pages if p is not None]
+        return max(pages, default=None)
 
 
 @dataclass
@@ -52,23 +59,33 @@ class Part:
     name: str = ""
     year: int | None = None
     years_seen: set = field(default_factory=set)
+    names_seen: Counter = field(default_factory=Counter)
     tables: dict[str, RawTable] = field(default_factory=dict)
     narrative: list[dict] = field(default_factory=list)
     organisation: list[dict] = field(default_factory=list)
     # (title, upper table, indicator table pieces) per …绩效目标表
     project_tables: list[tuple[str, Table, list[Table]]] = field(default_factory=list)
     other_tables: list[Table] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Pending:
+    """A title met, waiting for its grid: the lines printed between them."""
+
+    match: TitleMatch
+    title: str
+    page: int | None
+    unit: str | None = None
+    entity: str = ""
+    code: str = ""
+    years: list[int] = field(default_factory=list)
 
 
 def table_kind(text: str) -> str | None:
-    """Which of the nine tables a title line announces (None for prose and the 目录)."""
-    compact = re.sub(r"\s+", "", text)
-    if len(compact) > 40 or not compact.endswith("表") or "预算" not in compact:
-        return None
-    for kind, pattern in TITLES:
-        if re.search(pattern, compact):
-            return kind
-    return None
+    """Which of the nine tables a title line announces (None for prose and other tables)."""
+    match = layouts().title(text)
+    return match.kind if match and match.kind != "other" else None
 
 
 def section_key(title: str) -> str | None:
@@ -78,15 +95,53 @@ def section_key(title: str) -> str | None:
     return None
 
 
+def is_caption_cell(text: str) -> bool:
+    """A line printed inside a grid's first rows: title, 表N label, unit, name or year line."""
+    lay, core = layouts(), normalise(text)
+    return bool(lay.title(text) or TABLE_LABEL.match(core) or lay.unit_of(text) and len(core) < 40
+                or lay.entity_of(text) or BUDGET_YEAR.search(text) or lay.titled_entity(text))
+
+
+def is_caption_row(row: list[str]) -> bool:
+    filled = [c for c in row if c]
+    if not filled or not any(is_caption_cell(c) for c in filled):
+        return False
+    return all(is_caption_cell(c) or HEBEI_ENTITY.match(c) or layouts().is_body_name(c)
+               for c in filled)
+
+
+def trimmed(block: Table) -> tuple[list[str], Table, list[str]]:
+    """A grid without its empty rows and columns, with the caption lines of its first rows and
+    the note lines of its last rows taken out (spreadsheet producers print them in the grid)."""
+    pairs = [(row, page) for row, page in zip(block.rows, block.row_pages, strict=False)
+             if any(row)]
+    width = max((len(r) for r, _ in pairs), default=0)
+    keep = [j for j in range(width) if any(j < len(r) and r[j] for r, _ in pairs)]
+    pairs = [([r[j] if j < len(r) else "" for j in keep], p) for r, p in pairs]
+    head, tail = [], []
+    while pairs and is_caption_row(pairs[0][0]):
+        head += [c for c in dict.fromkeys(pairs.pop(0)[0]) if c]
+    while pairs and len([c for c in pairs[-1][0] if c]) == 1 and \
+            NOTE.match(clean(next(c for c in pairs[-1][0] if c))):
+        tail.insert(0, next(c for c in pairs.pop()[0] if c))
+    table = Table([r for r, _ in pairs], block.page, [p for _, p in pairs])
+    return head, table, tail
+
+
 class Recogniser:
     def __init__(self):
         self.parts: list[Part] = []
+        self.pending: Pending | None = None
         self.table: RawTable | None = None
-        self.in_part_two = False
-        self.expect_entity = False
         self.section: dict | None = None
         self.project_title = ""
-        self.after: str | None = None  # what the previous table was: "project" or "indicators"
+        self.after: str | None = None  # what the previous grid was: "project" or "indicators"
+        self.document_names: Counter = Counter()  # covers and running headers
+        self.document_years: Counter = Counter()
+        self.document_scope: str | None = None
+        self.units_printed: Counter = Counter()
+        self.label_names: Counter = Counter()  # `部门名称 | X` cells inside grids
+        self.cover_names: Counter = Counter()  # a body's name alone on the first pages
 
     @property
     def part(self) -> Part:
@@ -94,47 +149,72 @@ class Recogniser:
             self.parts.append(Part(scope="department"))
         return self.parts[-1]
 
-    def paragraph(self, block: Paragraph) -> None:
+    # Lines -------------------------------------------------------------------------------
+    def paragraph(self, text: str, page) -> None:
+        lay = layouts()
+        text = text.strip()
+        if not text:
+            return
         self.after = None
-        text = block.text.strip()
-        kind = table_kind(text)
-        if kind:
-            return self._start_table(kind, text)
-        if "第二部分" in text and len(text) < 30:
-            self.in_part_two, self.table, self.section = True, None, None
+        title = lay.title(text)
+        if title:
+            return self._title(title, text, page)
+        if page is not None and page <= 2:
+            self._cover_line(text)
+        if titled := lay.titled_entity(text):
+            name, year, scope = titled
+            self.document_names[name] += 1
+            if year:
+                self.document_years[year] += 1
+            self.document_scope = self.document_scope or scope
+        unit, entity = lay.unit_of(text), lay.entity_of(text)
+        years = [y for y in years_in(text)] if BUDGET_YEAR.search(text) else []
+        target = self.pending
+        if target is not None and (unit or entity or years or HEBEI_ENTITY.match(text)):
+            target.unit = target.unit or unit
+            target.years += years
+            if entity:
+                target.entity = target.entity or entity
+            elif (hebei := HEBEI_ENTITY.match(text)) and not unit and not years:
+                target.code, target.entity = hebei.group(1), clean(hebei.group(2))
             return
-        if (year := YEAR.search(text)) and self.table is not None:
-            self.part.year = self.part.year or int(year.group(1))
-            self.part.years_seen.add(int(year.group(1)))
-            self.expect_entity = False
+        if unit or entity or years:
+            if self.table is not None and unit and not self.table.unit:
+                self.table.unit = unit
+            if unit:
+                self.units_printed[unit] += 1
+            if entity and self.table is not None:
+                self.part.names_seen[entity] += 1
             return
-        if self.expect_entity and self.table is not None and self._entity_line(text):
+        if NOTE.match(clean(text)):
+            return self._note(text)
+        if TABLE_LABEL.match(normalise(text)):
             return
-        if self.table is not None and EMPTY_NOTE.match(re.sub(r"\s+", "", text)):
-            self.table.empty_note = re.sub(r"\s+", "", text)
-            return
-        if re.sub(r"\s+", "", text).startswith("单位：") or text.startswith("单位:"):
-            return
-        self._prose(text, block.page)
+        self._prose(text, page)
 
-    def _entity_line(self, text: str) -> bool:
-        match = ENTITY.match(text)
-        if match and not self.table.pieces:
-            code, name = match.group(1), re.sub(r"\s+", "", match.group(2))
-            part = self.part
-            if not part.code:
-                part.code, part.name = code, name
-            return True
-        return False
+    def _cover_line(self, text: str) -> None:
+        """The cover: `2026年度` / `福州市商务局` / `部门预算` on lines of their own."""
+        lay = layouts()
+        name = COVER_YEAR.sub("", clean(text))
+        if lay.is_body_name(name) and not lay.title(text):
+            self.cover_names[name] += 1
+        for year in years_in(text):
+            self.document_years[year] += 1
 
-    def _start_table(self, kind: str, title: str) -> None:
-        part = self.parts[-1] if self.parts else None
-        if part is None or kind in part.tables or (part.narrative or part.project_tables):
-            scope = "unit" if self.in_part_two or "单位预算" in title else "department"
-            self.parts.append(Part(scope=scope))
-        self.table = RawTable(kind=kind, title=re.sub(r"\s+", "", title))
-        self.part.tables[kind] = self.table
-        self.section, self.expect_entity = None, True
+    def _title(self, match: TitleMatch, text: str, page) -> None:
+        if self.pending is not None and self.pending.page == page and self.table is None:
+            pass  # a heading (一、收支预算总表) over the title proper: the later line wins
+        self.pending = Pending(match, clean(text), page)
+        self.section = None
+        for year in years_in(text):
+            self.document_years[year] += 1
+        if match.scope:
+            self.document_scope = self.document_scope or match.scope
+
+    def _note(self, text: str) -> None:
+        note = clean(text)
+        if self.table is not None and layouts().empty_note.search(note):
+            self.table.empty_note = self.table.empty_note or note
 
     def _prose(self, text: str, page) -> None:
         match = SECTION.match(text)
@@ -158,66 +238,172 @@ class Recogniser:
     def _ends_paragraph(self) -> bool:
         return self.section["text"][-1:] in "。：；！？:;!?" or len(self.section["text"]) < 2
 
+    # Grids -------------------------------------------------------------------------------
     def table_block(self, block: Table) -> None:
         from ingest.projects import is_indicator_table
 
-        first_cells = {c for row in block.rows[:3] for c in row}
-        after, self.after = self.after, None
-        if "项目编码" in first_cells or "项目名称" in first_cells:
-            self.part.project_tables.append((self.project_title, block, []))
-            self.table, self.after = None, "project"
-        elif (is_indicator_table(block) or after == "indicators") and self.part.project_tables:
-            self.part.project_tables[-1][2].append(block)
-            self.after = "indicators"
-        elif after == "project":  # the upper KPI table continued on the next page
-            info = self.part.project_tables[-1][1]
-            info.rows += block.rows
-            info.row_pages += block.row_pages
-            self.after = "project"
-        elif {"单位名称", "单位性质"} <= first_cells:
-            self.part.organisation.extend(organisation_rows(block))
-            if self.section is not None:  # the table's caption is not prose
-                self.section["text"] = ORGANISATION_CAPTION.sub("", self.section["text"])
-        elif self.table is not None:
-            self._caption_rows(block)
-            self._note_rows(block)
-            if block.rows:
-                self.table.pieces.append(block)
+        head, block, tail = trimmed(block)
+        for text in head:
+            self.paragraph(text, block.page)
+        self._label_names(block)
+        if block.rows:
+            first_cells = {clean(c) for row in block.rows[:3] for c in row}
+            after, self.after = self.after, None
+            if "项目编码" in first_cells or "项目名称" in first_cells:
+                self.part.project_tables.append((self.project_title, block, []))
+                self.table, self.pending, self.after = None, None, "project"
+            elif (is_indicator_table(block) or after == "indicators") and self.part.project_tables:
+                self.part.project_tables[-1][2].append(block)
+                self.after = "indicators"
+            elif after == "project":  # the upper KPI table continued on the next page
+                info = self.part.project_tables[-1][1]
+                info.rows += block.rows
+                info.row_pages += block.row_pages
+                self.after = "project"
+            elif {"单位名称", "单位性质"} <= first_cells:
+                self.part.organisation.extend(organisation_rows(block))
+                if self.section is not None:  # the table's caption is not prose
+                    self.section["text"] = ORGANISATION_CAPTION.sub("", self.section["text"])
+            else:
+                self._grid(block)
+        for text in tail:
+            self.paragraph(text, block.page)
+
+    def _grid(self, block: Table) -> None:
+        pending, self.pending = self.pending, None
+        near = pending is not None and pending.page is not None and block.page is not None and \
+            0 <= block.page - pending.page <= 1
+        if near and pending.match.kind == "other":
+            self.table = None
+            self.part.other_tables.append(block)
+        elif near:
+            self._start_or_continue(pending, block)
+        elif self.table is not None and self._continues(block):
+            self.table.pieces.append(block)
         else:
+            self.table = None
             self.part.other_tables.append(block)
 
-    def _caption_rows(self, block: Table) -> None:
-        """Header lines printed as the table's first row(s): `<code><name>`, 预算年度, 单位."""
-        while block.rows and "序号" not in block.rows[0] and any(
-                YEAR.search(c) or c.startswith("单位：") for c in block.rows[0]):
-            row = block.rows.pop(0)
-            block.row_pages.pop(0)
-            for cell in dict.fromkeys(row):
-                if year := YEAR.search(cell):
-                    self.part.year = self.part.year or int(year.group(1))
-                    self.part.years_seen.add(int(year.group(1)))
-                elif (entity := ENTITY.match(cell)) and not self.table.pieces and not self.part.code:
-                    self.part.code, self.part.name = entity.group(1), entity.group(2)
+    def _continues(self, block: Table) -> bool:
+        last = self.table.last_page
+        return last is not None and block.page is not None and 0 <= block.page - last <= 1
 
-    def _note_rows(self, block: Table) -> None:
-        """An empty table's note printed inside the grid (spreadsheets do this)."""
-        for i in reversed(range(len(block.rows))):
-            filled = [c for c in block.rows[i] if c]
-            if len(filled) == 1 and EMPTY_NOTE.match(filled[0]):
-                self.table.empty_note = filled[0]
-                del block.rows[i], block.row_pages[i]
+    def _start_or_continue(self, pending: Pending, block: Table) -> None:
+        lay = layouts()
+        kind = pending.match.kind
+        if pending.unit:
+            self.units_printed[pending.unit] += 1
+        part = self._part_for(pending)
+        current = self.table
+        if current is not None and current.kind == kind and part.tables.get(kind) is current \
+                and self._continues(block):
+            current.pieces.append(block)  # the title repeated on a continuation page
+            return
+        existing = part.tables.get(kind)
+        if existing is not None and existing.pieces and pending.match.priority <= existing.priority:
+            part.problems.append(f"{pending.title}（第{block.page}页）：文件中已有一张同类表"
+                                 f"“{existing.title}”，此表按其他表处理")
+            self.table = None
+            part.other_tables.append(block)
+            return
+        self.table = RawTable(kind=kind, title=pending.title, priority=pending.match.priority,
+                              unit=pending.unit, pieces=[block])
+        part.tables[kind] = self.table
+        for year in pending.years + years_in(pending.title):
+            part.years_seen.add(year)
+        del lay
 
+    def _part_for(self, pending: Pending) -> Part:
+        """The part a table belongs to: a new one when its printed name (or Hebei code)
+        differs from the current part's, or when a department part meets unit titles."""
+        name = pending.entity
+        part = self.parts[-1] if self.parts else None
+        scope = pending.match.scope
+        if part is not None and part.tables:
+            differs = (name and part.names_seen and _same_body(name) not in
+                       {_same_body(n) for n in part.names_seen}) or \
+                (pending.code and part.code and pending.code != part.code) or \
+                (scope == "unit" and part.scope == "department" and pending.code
+                 and pending.code != part.code)
+            if differs:
+                part = None
+        if part is None or (not part.tables and part.scope != (scope or part.scope)):
+            if part is None or part.tables:
+                part = Part(scope=scope or self.document_scope or "department")
+                self.parts.append(part)
+            else:
+                part.scope = scope or part.scope
+        elif not part.tables and scope:
+            part.scope = scope
+        if name:
+            part.names_seen[name] += 1
+        if pending.code and not part.code:
+            part.code = pending.code
+        return part
+
+    def _label_names(self, block: Table) -> None:
+        """`部门名称 | 北京市司法局` printed as two cells of a grid (Beijing's 13表), and the
+        year of header cells such as `2026年预算数`."""
+        lay = layouts()
+        for row in block.rows[:6]:
+            for cell in row:
+                if match := HEADER_YEAR.match(clean(cell)):
+                    self.document_years[int(match.group(1))] += 1
+        for row in block.rows[:6]:
+            filled = [c for c in row if clean(c)]
+            for label, value in zip(filled, filled[1:], strict=False):
+                if lay.entity_label.match(clean(label)) and lay.is_body_name(value):
+                    self.label_names[clean(value)] += 1
+
+    # Result ------------------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> list[Part]:
         for block in blocks:
             if isinstance(block, Paragraph):
-                self.paragraph(block)
+                self.paragraph(block.text, block.page)
             else:
                 self.table_block(block)
-        return [p for p in self.parts if p.tables]
+        parts = [p for p in self.parts if p.tables]
+        for part in parts:
+            self._resolve(part, first=part is parts[0])
+        if not parts:
+            parts = self._table_less()
+        return parts
+
+    def _resolve(self, part: Part, first: bool) -> None:
+        if part.names_seen:
+            part.name = part.names_seen.most_common(1)[0][0]
+        elif first and (names := self.document_names or self.label_names or self.cover_names):
+            part.name = names.most_common(1)[0][0]
+        years = Counter(part.years_seen) or self.document_years
+        if years:
+            part.year = years.most_common(1)[0][0]
+        default = self.units_printed.most_common(1)[0][0] if self.units_printed else None
+        for raw in part.tables.values():
+            raw.unit = raw.unit or default
+
+    def _table_less(self) -> list[Part]:
+        """A 情况说明 or a 绩效目标 file: no table of the nine, but the narrative or the KPI part
+        of a disclosure, when the document says whose and which year."""
+        content = [p for p in self.parts if p.narrative or p.project_tables] or self.parts[:1]
+        names = self.document_names or self.label_names or self.cover_names
+        if not content or not names:
+            return []
+        part = content[0]
+        for other in content[1:]:
+            part.narrative += other.narrative
+            part.project_tables += other.project_tables
+        part.name = names.most_common(1)[0][0]
+        part.year = self.document_years.most_common(1)[0][0] if self.document_years else None
+        part.scope = self.document_scope or "department"
+        return [part]
+
+
+def _same_body(name: str) -> str:
+    return re.sub(r"[(（]本级[)）]$", "", clean(name))
 
 
 def organisation_rows(block: Table) -> list[dict]:
-    header = block.rows[0]
+    header = [clean(c) for c in block.rows[0]]
     index = {label: header.index(label) for label in ("单位名称", "单位性质", "单位规格", "经费保障形式")
              if label in header}
     rows = []

@@ -1,228 +1,505 @@
 """Step 3: recognised parts → records, in the plain-data shape `budgets.services.disclosures_store`
-takes (that of budgets/sample_data/README.md), with the source page of every row.
+takes (budgets/sample_data/README.md), with the source page of every row and the money unit
+printed for every table.
 
-Columns are matched by what their headers mean, not by exact wording, so drifting headers and
-extra columns still land in the right place; a column that means nothing known is reported.
+Columns are matched by what their header cells mean (bottom up, generic words taking their
+group's meaning), label columns by what they hold, so drifting headers, merged header rows and
+extra columns land in the right place. A column nobody understands is still stored, under its
+printed header (`x:…`), and reported. Amounts stay exactly as printed (thousands separators
+removed).
 """
 
 import re
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
 
 from budgets.codes import is_classification_code
-from budgets.schema import RENHANG, TABLE_COLUMNS
+from budgets.schema import TABLE_COLUMNS
+from ingest.extract import Table
+from ingest.layouts import CJK, clean, layouts, normalise
 from ingest.recognise import Part, RawTable
 
-COLUMN_MEANINGS = [  # first match wins: specific money columns before 合计, 项目 last
-    ("subtotal", r"小计"), ("fiscal_allocation", r"财政拨款收入"), ("special_account", r"财政专户"),
-    ("operating", r"经营(收入|支出)"), ("business", r"事业收入"), ("superior_subsidy", r"上级补助"),
-    ("subordinate_remittance", r"附属单位上缴"), ("other", r"其他收入"),
-    ("carryover", r"上年结转|结转"), ("basic", r"基本支出"), ("project", r"项目支出"),
-    ("remit_superior", r"上解上级"), ("subsidy_subordinate", r"对附属单位补助"),
-    ("personnel", r"人员经费"), ("public", r"公用经费"), ("general_budget", r"一般公共预算"),
-    ("gov_fund", r"政府性基金"), ("state_capital", r"国有资本经营"),
-    ("total", r"合计|预算数|金额"), ("seq", r"序号"), ("code", r"编码"), ("name", r"名称|项目"),
-]
-REVENUE_NAMES = [
-    ("revenue_total", r"本年收入合计"), ("revenue_grand_total", r"收入总计"),
-    ("carryover_in", r"上年结转|年初.*结转"), ("general_budget", r"一般公共预算"),
-    ("gov_fund", r"政府性基金"), ("state_capital", r"国有资本经营"), ("special_account", r"财政专户"),
-    ("unit_funds", r"单位资金"), ("operating", r"经营收入"), ("business", r"事业收入"),
-    ("superior_subsidy", r"上级补助"), ("subordinate_remittance", r"附属单位上缴"),
-    ("other", r"其他收入"),
-]
-SPENDING_TOTALS = [
-    ("expenditure_total", r"本年支出合计"), ("expenditure_grand_total", r"支出总计"),
-    ("carryover_out", r"年终结转|年末.*结转"),
-]
-SANGONG_NAMES = [
-    ("sangong_total", r"小计"), ("outbound_research", r"教学科研"), ("outbound_other", r"其他因公出国"),
-    ("outbound", r"因公出国"), ("vehicle", r"购置及运"), ("vehicle_purchase", r"购置费"),
-    ("vehicle_operation", r"运行维护|运维"), ("reception", r"接待"), ("", r"^合计$"),
-]
-SPENDING_CODES = ["201", "202", "203", "204", "205", "206", "207", "208", "209", "210", "211", "212",
-                  "213", "214", "215", "216", "217", "219", "220", "221", "222", "223", "224", "227",
-                  "229", "230", "231", "232", "233", "234", RENHANG]
-NUMERALS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10}
 AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-BLANKS = {"", "-", "—", "－", "/"}
+PRINTED_AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
+BLANKS = {"", "-", "—", "－", "/", "--", "——"}
+CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
+JOINED_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?\s*[-－—]?\s*(\D.*)$")
+BRACKETED = re.compile(r"^[\[【](\d{3}(?:\d{2}){0,2})[\]】](.*)$")
+HYPHENED = re.compile(r"^(\d{3}(?:\d{2}){0,2})[-－—](.+)$")
+UNIT_LABEL = re.compile(r"(预算单位|单位名称|部门名称|单位代码|部门代码|单位编码|部门编码)")
+CODE_LABEL = re.compile(r"(编码|代码|^类$|^款$|^项$)")
+PART_LABEL = re.compile(r"^(类|款|项)$")
+TWO_SIDED = ("summary", "fiscal_summary")
+FUNDS = ("general_budget", "gov_fund", "state_capital")
 
 
-def match_name(text: str, table: list[tuple[str, str]]) -> str | None:
-    for key, pattern in table:
-        if re.search(pattern, text):
-            return key
+def printed_amount(text: str) -> str | None:
+    """The amount as printed, without thousands separators; "" for a blank cell; None when
+    the cell is not an amount."""
+    text = clean(text).replace("，", ",")
+    if text in BLANKS:
+        return ""
+    if PRINTED_AMOUNT.match(text) or AMOUNT.match(text.replace(",", "")):
+        return text.replace(",", "")
     return None
 
 
-def chinese_number(text: str) -> int | None:
-    """三十一 → 31, from the 一、… prefix of the 31 spending rows."""
-    match = re.match(r"^([一二三四五六七八九十]+)、", text)
-    if not match:
-        return None
-    digits = [NUMERALS[c] for c in match.group(1)]
-    if len(digits) == 1:
-        return digits[0]
-    if digits[0] == 10:
-        return 10 + digits[1]
-    return digits[0] * 10 + (digits[2] if len(digits) == 3 else 0)
-
-
-def is_header_end(row: list[str]) -> bool:
-    return bool(row) and row[0] in ("栏次", "栏 次")
-
-
-def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]]]:
-    """Header rows (through the 栏次 row, else until the first row holding an amount)."""
-    for i, row in enumerate(rows):
-        if is_header_end(row):
-            return rows[:i], rows[i + 1:]
-    for i, row in enumerate(rows):
-        if any(AMOUNT.match(c.replace(",", "")) for c in row[1:]) or \
-                (row and row[0].isdigit() and len(row[0]) < 3):
-            return rows[:i], rows[i:]
-    return rows, []
-
-
-def column_meanings(header: list[list[str]], width: int) -> list[str | None]:
-    """What each column holds, read from the lowest header cell that says something known
-    (一般公共预算基本支出 › 合计 is 合计, not 基本支出)."""
-    meanings = []
-    for j in range(width):
-        labels = [row[j] for row in reversed(header) if j < len(row) and row[j]]
-        meanings.append(next((m for m in (match_name(label, COLUMN_MEANINGS) for label in labels)
-                              if m), None))
-    return meanings
+def is_amount_cell(text: str) -> bool:
+    value = printed_amount(text)
+    return bool(value)
 
 
 def parse_amount(text: str, problems: list, where: str) -> str:
-    text = text.replace(",", "")
-    if text in BLANKS:
-        return ""
-    if not AMOUNT.match(text):
+    """Kept for the KPI tables: an amount as printed, or "" with a problem noted."""
+    value = printed_amount(text or "")
+    if value is None:
         problems.append(f"{where}：无法识别的金额“{text}”")
         return ""
-    try:
-        return f"{Decimal(text):.2f}"
-    except InvalidOperation:
-        problems.append(f"{where}：无法识别的金额“{text}”")
-        return ""
+    return value
 
 
-def stitched_rows(raw: RawTable) -> tuple[list[list[str]], list, list[int | None]]:
-    """Data rows of every page piece, header repeats dropped and broken rows joined."""
-    header, rows, pages = [], [], []
-    for piece in raw.pieces:
-        piece_header, data = split_header(piece.rows)
-        header = header or piece_header
-        offset = len(piece.rows) - len(data)
-        for i, row in enumerate(data):
-            page = piece.row_pages[offset + i]
-            if rows and i == 0 and not row[0] and not (len(row) > 1 and row[1]) and \
-                    piece is not raw.pieces[0]:
-                rows[-1] = [a + b for a, b in zip(rows[-1], row, strict=False)]
-                continue
-            rows.append(row)
-            pages.append(page)
-    return header, rows, pages
+# Headers -------------------------------------------------------------------------------------
+def is_stub_row(row: list[str]) -> bool:
+    """A 栏次 row (`栏次 | 1 | 2 | 3`) or one of bare column numbers."""
+    filled = [clean(c) for c in row if c]
+    if filled and filled[0].replace(" ", "") in ("栏次", "栏"):
+        return True
+    return len(filled) >= 2 and all(c.isdigit() and len(c) <= 2 for c in filled) and \
+        [int(c) for c in filled] == list(range(int(filled[0]), int(filled[0]) + len(filled)))
 
 
-def _amounts(row, meanings, columns, problems, where) -> list[str]:
-    values = {m: parse_amount(row[j], problems, where) for j, m in enumerate(meanings)
-              if m in columns and j < len(row)}
-    return [values.get(c, "") for c in columns]
+def is_data_row(row: list[str]) -> bool:
+    """A row of figures: a code in the first columns, an amount, or a 合计 label that leads a
+    row of amounts or blanks (a header row may start with 合计 too, but goes on in words)."""
+    cells = [clean(c) for c in row]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    if any(j < 4 and (CODE.match(c) or BRACKETED.match(c) or HYPHENED.match(c))
+           for j, c in enumerate(cells)):
+        return True
+    amounts = [c for c in filled if printed_amount(c) and ("." in c or "," in c or c == "0")]
+    if amounts:
+        return True
+    if layouts().is_total(filled[0]) or re.fullmatch(r"20\d{2}年", filled[0]):
+        return all(printed_amount(c) is not None for c in filled[1:])
+    return False
 
 
-def one_sided_rows(raw: RawTable, problems: list) -> tuple[list[list], list]:
-    header, rows, pages = stitched_rows(raw)
-    width = max((len(r) for r in rows), default=0)
-    meanings = column_meanings(header, width)
-    columns = TABLE_COLUMNS[raw.kind]
-    for j, meaning in enumerate(meanings):
-        if meaning is None and any(j < len(r) and r[j] for r in rows):
-            problems.append(f"{raw.title}：第{j + 1}栏表头无法识别，该栏数据未读取")
-    code_at = meanings.index("code") if "code" in meanings else None
-    name_at = meanings.index("name") if "name" in meanings else None
-    out, out_pages = [], []
-    for row, page in zip(rows, pages, strict=False):
-        code = row[code_at] if code_at is not None and code_at < len(row) else ""
-        name = row[name_at] if name_at is not None and name_at < len(row) else ""
-        if not is_classification_code(code):  # 合计, or a 三公 row: the text is the name
-            name, code = name or code, ""
-        if raw.kind == "sangong":
-            code = match_name(name, SANGONG_NAMES)
-            if code is None:
-                problems.append(f"{raw.title}：无法识别的行“{name}”")
-                continue
-        elif not code and name not in ("合计", "总计"):
-            if name:
-                problems.append(f"{raw.title}：无编码的行“{name}”未读取")
-            continue
-        amounts = _amounts(row, meanings, columns, problems, f"{raw.title} {code or name}")
-        out.append([code, name, *amounts])
-        out_pages.append(page)
-    return out, out_pages
+def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]], int]:
+    """(header rows, data rows, index of the first data row), 栏次 rows dropped."""
+    for i, row in enumerate(rows):
+        if is_data_row(row):
+            return [r for r in rows[:i] if not is_stub_row(r)], rows[i:], i
+        if is_stub_row(row):
+            return rows[:i], rows[i + 1:], i + 1
+    return rows, [], len(rows)
 
 
-def two_sided_rows(raw: RawTable, problems: list) -> tuple[list[list], list]:
-    """收支总表 and 财政拨款收支总表: revenue on the left, spending on the right."""
-    header, rows, pages = stitched_rows(raw)
-    width = max((len(r) for r in rows), default=0)
-    meanings = column_meanings(header, width)
-    names = [j for j, m in enumerate(meanings) if m == "name"]
-    if len(names) < 2:
-        problems.append(f"{raw.title}：未找到收入和支出两侧的“项目”栏")
-        return [], []
-    left, right = names[0], names[1]
-    columns = TABLE_COLUMNS[raw.kind]
-    revenue, spending, rev_pages, spend_pages = [], [], [], []
-    after_carryover = False
-    for row, page in zip(rows, pages, strict=False):
-        name = row[left] if left < len(row) else ""
-        if name:
-            code = match_name(name, REVENUE_NAMES)
-            if code is None:
-                problems.append(f"{raw.title}：无法识别的收入项目“{name}”")
+def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
+    """The header cells above each column, top to bottom. A group label printed once over
+    several columns (a merged cell) is carried right over the columns that have sub-labels
+    below it."""
+    paths = [[] for _ in range(width)]
+    for r, row in enumerate(header):
+        below = header[r + 1] if r + 1 < len(header) else None
+        carried = ""
+        for j in range(width):
+            cell = clean(row[j]) if j < len(row) else ""
+            if cell:
+                carried = cell
+            elif below is not None and j < len(below) and clean(below[j]) and carried:
+                cell = carried
             else:
-                if after_carryover and code in ("general_budget", "gov_fund", "state_capital"):
+                carried = "" if below is None or not (j < len(below) and clean(below[j])) else carried
+            if cell and (not paths[j] or paths[j][-1] != cell):
+                paths[j].append(cell)
+    return paths
+
+
+@dataclass
+class Columns:
+    """What each column of a grid holds: label columns (codes, names, units, years) and
+    money columns with their keys."""
+
+    labels: list[int] = field(default_factory=list)
+    code_columns: list[int] = field(default_factory=list)
+    unit_column: int | None = None
+    year_column: int | None = None
+    money: dict[int, str] = field(default_factory=dict)
+    paths: list[list[str]] = field(default_factory=list)
+
+
+def read_columns(header: list[list[str]], data: list[list[str]], width: int) -> Columns:
+    lay = layouts()
+    paths = header_paths(header, width)
+    columns = Columns(paths=paths)
+    used: set[str] = set()
+    for j in range(width):
+        path = [normalise(p) for p in paths[j]]
+        cells = [clean(r[j]) for r in data if j < len(r) and clean(r[j])]
+        texty = sum(1 for c in cells if printed_amount(c) is None)
+        codes = sum(1 for c in cells if c.isdigit())
+        bottom = path[-1] if path else ""
+        if path and UNIT_LABEL.search("".join(path)) and not any(is_amount_cell(c) and "." in c
+                                                                  for c in cells):
+            if columns.unit_column is None and "代码" not in bottom and "编码" not in bottom:
+                columns.unit_column = j
+            columns.labels.append(j)
+            continue
+        if bottom == "年度":
+            columns.year_column = j
+            columns.labels.append(j)
+            continue
+        is_label = (path and lay.is_label_header(path)) or (cells and texty > len(cells) / 2)
+        if path and CODE_LABEL.search(bottom) or (cells and codes == len(cells) and not any(
+                "." in c for c in cells) and (not path or lay.is_label_header(path))):
+            columns.code_columns.append(j)
+            columns.labels.append(j)
+            continue
+        if is_label:
+            columns.labels.append(j)
+            continue
+        key = lay.column_key(paths[j]) or f"x:{'/'.join(path) or j + 1}"
+        if key in used:
+            key = f"x:{'/'.join(path) or j + 1}"[:64]
+        used.add(key)
+        columns.money[j] = key
+    return columns
+
+
+# Rows ----------------------------------------------------------------------------------------
+@dataclass
+class Grid:
+    """A table's data rows over all its pages, with the columns of each row's page piece."""
+
+    rows: list[list[str]] = field(default_factory=list)
+    pages: list[int | None] = field(default_factory=list)
+    columns: list[Columns] = field(default_factory=list)
+
+
+def stitched(raw: RawTable, problems: list) -> Grid:
+    """Data rows of every page piece: repeated headers dropped, a row cut by the page break
+    joined back to the row it continues."""
+    grid, header, first_columns = Grid(), [], None
+    for number, piece in enumerate(raw.pieces):
+        piece_header, data, start = split_header(piece.rows)
+        if number and header and not _repeats(piece_header, header):
+            data, start = piece.rows, 0  # no header repeated: the rows carry on
+            piece_header = []
+        width = max((len(r) for r in piece.rows), default=0)
+        if piece_header or first_columns is None:
+            header = piece_header or header
+            columns = read_columns(piece_header or header, data, width)
+            first_columns = first_columns or columns
+        elif width == len(first_columns.paths):
+            columns = first_columns
+        else:
+            columns = read_columns(header, data, width)
+        for i, row in enumerate(data):
+            row = row + [""] * (width - len(row))
+            page = piece.row_pages[start + i] if start + i < len(piece.row_pages) else piece.page
+            if number and i == 0 and grid.rows and _is_fragment(row, columns):
+                grid.rows[-1] = [a + b for a, b in zip(grid.rows[-1], row, strict=False)]
+                continue
+            grid.rows.append(row)
+            grid.pages.append(page)
+            grid.columns.append(columns)
+    return grid
+
+
+def _repeats(piece_header: list[list[str]], header: list[list[str]]) -> bool:
+    flat = lambda rows: {normalise(c) for r in rows for c in r if c}  # noqa: E731
+    seen = flat(piece_header)
+    return bool(seen) and len(seen & flat(header)) >= len(seen) / 2
+
+
+def _is_fragment(row: list[str], columns: Columns) -> bool:
+    """The rest of a row cut by a page break: no label, and amounts that do not parse whole."""
+    if any(clean(row[j]) for j in columns.labels if j < len(row)):
+        return False
+    return any(clean(c) for c in row)
+
+
+def label_code_name(row: list[str], columns: Columns) -> tuple[str, str, bool]:
+    """(code, name, whether the row's code is a classification code as printed) from the label
+    cells: code columns (one, or 类|款|项), `2040601-行政运行`, `[2010501]行政运行`."""
+    cells = [(j, clean(row[j])) for j in columns.labels
+             if j < len(row) and j not in (columns.unit_column, columns.year_column)]
+    code_parts = [text for j, text in cells if j in columns.code_columns and text]
+    names = [text for j, text in cells if j not in columns.code_columns and text]
+    code = ""
+    if code_parts and all(p.isdigit() for p in code_parts):
+        head, *rest = code_parts
+        code = head + "".join(p.zfill(2) for p in rest) if len(head) == 3 else "".join(code_parts)
+    joined_names = []
+    for text in names:
+        match = BRACKETED.match(text) or HYPHENED.match(text)
+        if match:
+            code = code or match.group(1)
+            joined_names.append(match.group(2))
+        else:
+            joined_names.append(text)
+    if not joined_names and code_parts and not code:
+        joined_names = code_parts
+    return code, "·".join(joined_names), is_classification_code(code)
+
+
+def one_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
+    lay = layouts()
+    keys = _column_keys(grid, kind)
+    out = {"rows": [], "pages": [], "columns": keys, "column_labels": _labels(grid)}
+    for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
+        code, name, classified = label_code_name(row, columns)
+        unit_name = clean(row[columns.unit_column]) if columns.unit_column is not None else ""
+        if not classified:
+            if lay.is_total(name) or (not name and not code and unit_name):
+                code, name = "", name or unit_name
+            elif code and kind == "revenue_by_function":
+                pass  # a unit's code (328001)
+            elif kind == "revenue_by_function" and (unit_name or name):
+                code, name = "unit", name or unit_name
+            elif name:
+                inferred = lay.spending_line(name) if kind != "basic_by_economic" else None
+                code = inferred if inferred and inferred.isdigit() else "line"
+                if code == "line":
+                    problems.append(f"{title}：行“{name}”没有印出科目编码，按原文名称保存")
+            elif not any(clean(row[j]) for j in columns.money):
+                continue
+        amounts = _amounts(row, columns, keys, problems, f"{title} {code or name}")
+        out["rows"].append([code, name, *amounts])
+        out["pages"].append(page)
+    return out
+
+
+def _column_keys(grid: Grid, kind: str) -> list[str]:
+    """The table's column keys: the standard ones of its kind first, then any other the
+    document prints, in printed order."""
+    printed = list(dict.fromkeys(k for columns in grid.columns for k in columns.money.values()))
+    standard = [k for k in TABLE_COLUMNS.get(kind, ()) if k in printed]
+    return standard + [k for k in printed if k not in standard]
+
+
+def _labels(grid: Grid) -> dict[str, str]:
+    labels = {}
+    for columns in grid.columns[:1] + grid.columns[-1:]:
+        for j, key in columns.money.items():
+            labels.setdefault(key, "/".join(columns.paths[j]))
+    return labels
+
+
+def _amounts(row: list[str], columns: Columns, keys: list[str], problems: list,
+             where: str) -> list[str]:
+    values = {}
+    for j, key in columns.money.items():
+        if j >= len(row):
+            continue
+        value = printed_amount(row[j])
+        if value is None:
+            problems.append(f"{where}：无法识别的金额“{clean(row[j])}”")
+            value = ""
+        values[key] = value
+    return [values.get(k, "") for k in keys]
+
+
+def two_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
+    """收支总表 and 财政拨款收支总表: revenue on the left, spending on the right, each side a
+    label column and the money columns after it."""
+    lay = layouts()
+    if not grid.columns:
+        return {"rows": [], "pages": [], "columns": ["total"], "column_labels": {}}
+    revenue, spending, rev_pages, spend_pages = [], [], [], []
+    keys: list[str] = []
+    after_carryover = False
+    for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
+        sides = _sides(columns)
+        if len(sides) < 2:
+            problems.append(f"{title}：未找到收入和支出两侧的“项目”栏")
+            break
+        for side, (label, money) in enumerate(sides[:2]):
+            name = clean(row[label]) if label < len(row) else ""
+            side_columns = Columns(labels=[label], money={j: columns.money[j] for j in money})
+            values = _amounts(row, side_columns, list(dict.fromkeys(side_columns.money.values())),
+                              problems, f"{title} {name}")
+            side_keys = list(dict.fromkeys(side_columns.money.values()))
+            if not name:
+                if any(values):
+                    problems.append(f"{title}：第{page}页有金额没有项目名称，未读取")
+                continue
+            if side == 0:
+                code = lay.revenue_line(name)
+                if code in FUNDS and after_carryover:
                     code = f"carryover_in_{code}"
                 after_carryover = after_carryover or code == "carryover_in"
-                amount = parse_amount(row[left + 1] if left + 1 < len(row) else "", problems, name)
-                revenue.append([code, name, amount])
-                rev_pages.append(page)
-        name = row[right] if right < len(row) else ""
-        if name:
-            code = match_name(name, SPENDING_TOTALS)
-            number = chinese_number(name)
-            if code is None and number and number <= len(SPENDING_CODES):
-                code = SPENDING_CODES[number - 1]
+                target, pages = revenue, rev_pages
+            else:
+                code = lay.spending_line(name)
+                target, pages = spending, spend_pages
             if code is None:
-                problems.append(f"{raw.title}：无法识别的支出项目“{name}”")
-                continue
-            side = [m if j > right else None for j, m in enumerate(meanings)]
-            spending.append([code, name, *_amounts(row, side, columns, problems, name)])
-            spend_pages.append(page)
-    return revenue + spending, rev_pages + spend_pages
+                code = "line"
+                if any(values):
+                    problems.append(f"{title}：无法识别的项目“{name}”，按原文名称保存")
+            keys += [k for k in side_keys if k not in keys]
+            target.append((code, name, dict(zip(side_keys, values, strict=False))))
+            pages.append(page)
+    keys = sorted(keys, key=lambda k: (k != "total", keys.index(k)))
+    rows = [[code, name, *[values.get(k, "") for k in keys]]
+            for code, name, values in revenue + spending]
+    return {"rows": rows, "pages": rev_pages + spend_pages, "columns": keys or ["total"],
+            "column_labels": _labels(grid)}
 
 
-def table_record(raw: RawTable, problems: list) -> dict:
-    interpret = two_sided_rows if raw.kind in ("summary", "fiscal_summary") else one_sided_rows
-    rows, pages = interpret(raw, problems)
-    rows = [r for r in rows if any(r[2:]) or r[0]]
-    all_pages = [p for piece in raw.pieces for p in piece.row_pages if p is not None]
-    return {
-        "title": raw.title, "rows": rows, "pages": pages, "empty_note": raw.empty_note,
-        "first_page": min(all_pages, default=None), "last_page": max(all_pages, default=None),
-    }
+def _sides(columns: Columns) -> list[tuple[int, list[int]]]:
+    """(label column, its money columns) for each side, left to right."""
+    sides = []
+    for label in sorted(columns.labels):
+        money = [j for j in sorted(columns.money) if j > label and
+                 not any(label < other < j for other in columns.labels)]
+        if money or not sides:
+            sides.append((label, money))
+    return sides
 
 
-def part_record(part: Part, problems: list) -> dict:
+def sangong_rows(grid: Grid, year: int | None, problems: list, title: str) -> dict:
+    """三公: vertical (items as rows: Guangzhou, Fuzhou, Hebei) or horizontal (items as
+    columns: Beijing, Shanghai, Jiangsu, Shenzhen — then turned into rows)."""
+    lay = layouts()
+    vertical = any(lay.sangong_item(label_code_name(r, c)[1] or "") is not None
+                   for r, c in zip(grid.rows, grid.columns, strict=False))
+    if vertical:
+        out = {"rows": [], "pages": [], "columns": _column_keys(grid, "sangong"),
+               "column_labels": _labels(grid)}
+        for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
+            _, name, _ = label_code_name(row, columns)
+            code = lay.sangong_item(name)
+            if code is None:
+                if name:
+                    problems.append(f"{title}：无法识别的行“{name}”，按原文名称保存")
+                code = "line"
+            out["rows"].append([code, name, *_amounts(row, columns, out["columns"], problems,
+                                                      f"{title} {name}")])
+            out["pages"].append(page)
+        return out
+    return horizontal_sangong(grid, year, problems, title)
+
+
+def horizontal_sangong(grid: Grid, year: int | None, problems: list, title: str) -> dict:
+    lay = layouts()
+    items: dict[str, dict[str, str]] = {}
+    pages: dict[str, int | None] = {}
+    names: dict[str, str] = {}
+    for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
+        suffix = _year_row_suffix(row, columns, year)
+        if suffix is None:
+            continue
+        for j, _key in columns.money.items():
+            path = columns.paths[j]
+            fund = next((f for f in FUNDS for p in reversed(path)
+                         if lay.column_key([p]) == f), "total")
+            item_labels = [p for p in reversed(path)
+                           if not lay.generic_columns.match(normalise(p)) and
+                           lay.column_key([p]) not in FUNDS]
+            item = next((lay.sangong_item(p) for p in item_labels
+                         if lay.sangong_item(p) is not None), "")
+            item = item or "sangong_total"
+            column = fund if not suffix else f"x:{suffix}/{fund}"
+            value = printed_amount(row[j]) if j < len(row) else ""
+            if value is None:
+                problems.append(f"{title}：无法识别的金额“{clean(row[j])}”")
+                value = ""
+            items.setdefault(item, {})[column] = value
+            pages.setdefault(item, page)
+            names.setdefault(item, "/".join(p for p in path if p))
+    keys = list(dict.fromkeys(k for values in items.values() for k in values))
+    keys.sort(key=lambda k: (k != "total", k.startswith("x:")))
+    rows = [[item, names[item], *[values.get(k, "") for k in keys]] for item, values in items.items()]
+    return {"rows": rows, "pages": [pages[item] for item in items], "columns": keys,
+            "column_labels": {k: k for k in keys}}
+
+
+def _year_row_suffix(row: list[str], columns: Columns, year: int | None) -> str | None:
+    """"" for the budget year's row (or a table without year rows), the printed label for the
+    other rows (2025年, 增减变化金额), None for rows without money."""
+    if not any(clean(row[j]) for j in columns.money if j < len(row)):
+        return None
+    if columns.year_column is None:
+        return ""
+    label = clean(row[columns.year_column])
+    if year and label == f"{year}年" or not label:
+        return ""
+    return label
+
+
+# Unit blocks ---------------------------------------------------------------------------------
+def unit_blocks(grid: Grid) -> list[tuple[str, Grid]]:
+    """A grid whose 预算单位 column names a unit at the head of each block of rows (Shenzhen):
+    [(unit name, its rows)], the department's block first. One block when there is no such
+    column."""
+    blocks: list[tuple[str, Grid]] = []
+    for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
+        unit = clean(row[columns.unit_column]) if columns.unit_column is not None else ""
+        if unit or not blocks:
+            blocks.append((unit, Grid()))
+        block = blocks[-1][1]
+        block.rows.append(row)
+        block.pages.append(page)
+        block.columns.append(columns)
+    return blocks
+
+
+# Records -------------------------------------------------------------------------------------
+def table_record(raw: RawTable, grid: Grid, year: int | None, problems: list) -> dict:
+    if raw.kind in TWO_SIDED:
+        record = two_sided_rows(grid, raw.kind, problems, raw.title)
+    elif raw.kind == "sangong":
+        record = sangong_rows(grid, year, problems, raw.title)
+    else:
+        record = one_sided_rows(grid, raw.kind, problems, raw.title)
+    pages = [p for p in grid.pages if p is not None] or \
+        [p for piece in raw.pieces for p in piece.row_pages if p is not None]
+    record.update(title=raw.title, unit=raw.unit or "万元", empty_note=raw.empty_note,
+                  first_page=min(pages, default=None), last_page=max(pages, default=None))
+    if raw.unit is None:
+        problems.append(f"{raw.title}：未找到金额单位，按万元读取")
+    return record
+
+
+def part_records(part: Part) -> list[dict]:
+    """The part's record, then one record for each unit whose rows its tables print in
+    blocks (Shenzhen). Each with its reading problems."""
     from ingest.projects import project_record
 
-    return {
-        "scope": part.scope, "code": part.code, "name": part.name, "name_variants": [],
-        "tables": {kind: table_record(raw, problems) for kind, raw in part.tables.items()},
-        "narrative": part.narrative, "organisation": part.organisation,
+    problems = list(part.problems)
+    tables: dict[str, dict] = {}
+    units: dict[str, dict] = {}
+    for kind, raw in part.tables.items():
+        grid = stitched(raw, problems)
+        blocks = (unit_blocks(grid) if kind != "revenue_by_function" else []) or [("", grid)]
+        if len(blocks) > 1 and not blocks[0][0]:  # rows before the first unit: the department's
+            blocks[1] = (blocks[1][0], Grid(blocks[0][1].rows + blocks[1][1].rows,
+                                            blocks[0][1].pages + blocks[1][1].pages,
+                                            blocks[0][1].columns + blocks[1][1].columns))
+            blocks = blocks[1:]
+        tables[kind] = table_record(raw, blocks[0][1], part.year, problems)
+        for unit, block in blocks[1:]:
+            units.setdefault(unit, {})[kind] = table_record(raw, block, part.year, problems)
+    record = {
+        "scope": part.scope, "code": part.code, "name": part.name or "", "name_variants": [],
+        "tables": tables, "narrative": part.narrative, "organisation": part.organisation,
         "projects": [project_record(title, info, indicators, problems)
                      for title, info, indicators in part.project_tables],
+        "reading_problems": problems,
     }
+    records = [record]
+    for unit, unit_tables in units.items():
+        records.append({"scope": "unit", "code": "", "name": unit, "name_variants": [],
+                        "tables": unit_tables, "narrative": [], "organisation": [],
+                        "projects": [], "reading_problems": []})
+    return records
 
+
+def has_amounts(table: Table) -> bool:
+    return any(is_amount_cell(c) for row in table.rows for c in row)
+
+
+def cjk(text: str) -> bool:
+    return bool(CJK.search(text))
