@@ -275,6 +275,17 @@ def _revenue_items(cells: Cells, table: str, items: tuple[str, ...]) -> list[str
     return list(items)
 
 
+def _year_total(cells: Cells, table: str, side: str) -> str:
+    """The row that totals the year's lines: 本年收入合计, or 收入总计 where the table prints no
+    本年 line and nothing carried over (Shanghai's 财务收支预算总表)."""
+    year, grand = f"{side}_total", f"{side}_grand_total"
+    carried = "carryover_in" if side == "revenue" else "carryover_out"
+    if cells.has_row(table, year) or not cells.has_row(table, grand) or \
+            cells.get(table, carried, "total"):
+        return year
+    return grand
+
+
 def check_summary(check: Checker) -> None:
     """收支总表 and 财政拨款收支总表: both sides balance and match the detailed tables."""
     cells, d = check.cells, check.disclosure
@@ -283,21 +294,23 @@ def check_summary(check: Checker) -> None:
         if not cells.has_table(table):
             continue
         get = lambda code, t=table: cells.cell(t, code, "total")  # noqa: E731
-        check.expect_sum(rule="revenue_items", table=table, code="revenue_total", column="total",
+        revenue_total = _year_total(cells, table, "revenue")
+        expenditure_total = _year_total(cells, table, "expenditure")
+        check.expect_sum(rule="revenue_items", table=table, code=revenue_total, column="total",
                          parts=[get(c) for c in _revenue_items(cells, table, revenue)],
-                         found=get("revenue_total"),
+                         found=get(revenue_total),
                          message=f"{T(table).label} 本年收入合计不等于各项收入之和")
         if cells.has_row(table, FISCAL_ALLOCATION):
             check.expect_sum(rule="revenue_items", table=table, code=FISCAL_ALLOCATION,
                              column="total", parts=[get(c) for c in FISCAL_REVENUE_ITEMS],
                              found=get(FISCAL_ALLOCATION),
                              message=f"{T(table).label} 财政拨款收入不等于三类财政拨款之和")
-        check.expect_sum(rule="spending_rows", table=table, code="expenditure_total",
+        check.expect_sum(rule="spending_rows", table=table, code=expenditure_total,
                          column="total", parts=[get(c) for c in _spending_rows(cells, table)],
-                         found=get("expenditure_total"),
+                         found=get(expenditure_total),
                          message=f"{T(table).label} 本年支出合计不等于各项支出之和")
-        check.expect(rule="balance", table=table, code="expenditure_total", column="total",
-                     expected=get("revenue_total"), found=get("expenditure_total"),
+        check.expect(rule="balance", table=table, code=expenditure_total, column="total",
+                     expected=get(revenue_total), found=get(expenditure_total),
                      message=f"{T(table).label} 本年支出合计不等于本年收入合计")
         check.expect(rule="balance", table=table, code="expenditure_grand_total",
                      column="total", expected=get("revenue_grand_total"),
@@ -376,8 +389,21 @@ def check_projects(check: Checker) -> None:
                      message="各项目绩效目标表预算数之和不等于支出总表项目支出")
 
 
+def check_empty_notes(check: Checker) -> None:
+    """A table that says it is empty (本表为空表) must print no amount other than zero."""
+    tables = check.disclosure.tables.exclude(empty_note="")
+    for table in tables:
+        printed = check.disclosure.figures.filter(table=table.table).exclude(amount_yuan=0)
+        if printed.exists():
+            check.findings.append(Finding(
+                disclosure=check.disclosure, rule="empty_note_with_figures", table=table.table,
+                unit=table.unit, page=table.first_page,
+                message=f"{T(table.table).label}注明“{table.empty_note}”，但表中印有"
+                        f" {printed.count()} 个非零金额"))
+
+
 TABLE_CHECKS = (check_hierarchy, check_row_sums, check_summary, check_basic_expenditure,
-                check_sangong, check_projects)
+                check_sangong, check_projects, check_empty_notes)
 
 
 def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[Finding]:

@@ -65,7 +65,9 @@ def _compare(disclosure: Disclosure, *, section: NarrativeSection, keyword: str,
     if said is None or expected is None:
         return None
     value, number, said_unit = said
-    if abs(value - expected.yuan) <= (expected.step or printed_step(places, unit)):
+    # Prose rounds: 171.01万元 restates a table's 1,710,062 元 to its own last place (100 元).
+    prose_step = Decimal(1).scaleb(Decimal(number).as_tuple().exponent) * TO_YUAN[said_unit]
+    if abs(value - expected.yuan) <= max(expected.step or printed_step(places, unit), prose_step):
         return None
     as_printed = _in(unit, expected.yuan)
     shown = f"{as_printed:.{places}f} {unit}"
@@ -85,10 +87,36 @@ def _compare(disclosure: Disclosure, *, section: NarrativeSection, keyword: str,
     )
 
 
+# `“…（项）”350.35万元，…2024年预算安排352.67万元`: one item of 财政拨款支出主要内容, its amount
+# stated twice (the first figure, and again as the year's 预算安排).
+RESTATED = re.compile(r"（项）”?\s*(?P<first>\d+(?:\.\d+)?)万元(?P<between>[^“]{0,160}?)"
+                      r"(?P<year>\d{4})年预算安排(?:为)?(?P<again>\d+(?:\.\d+)?)万元")
+
+
+def restated_item_findings(disclosure: Disclosure, sections: list) -> list[Finding]:
+    """An item of the prose that gives two different figures for the same budget line."""
+    findings = []
+    for section in sections:
+        for match in RESTATED.finditer(section.text):
+            if int(match.group("year")) != disclosure.year or \
+                    Decimal(match.group("first")) == Decimal(match.group("again")):
+                continue
+            findings.append(Finding(
+                disclosure=disclosure, rule="narrative_restated_differently", unit="万元",
+                expected=Decimal(match.group("first")), found=Decimal(match.group("again")),
+                page=section.page,
+                message=f"情况说明“{section.title}”对同一科目先写 {match.group('first')} 万元，"
+                        f"又写{match.group('year')}年预算安排 {match.group('again')} 万元"))
+    return findings
+
+
 def narrative_findings(disclosure: Disclosure, cells: Cells) -> list[Finding]:
     sections = list(disclosure.sections.all())
     findings = []
     for keys, keyword, table, code, column, label in PROSE_FIGURES:
+        if label == "机关运行经费" and cells.has_row(T.SANGONG, "office_operation"):
+            # printed in the 三公 table (Shanghai): that, not 公用经费, is what prose restates
+            table, code, column = T.SANGONG, "office_operation", "total"
         if not cells.has_table(table):
             continue
         for section in sections:
@@ -107,4 +135,5 @@ def narrative_findings(disclosure: Disclosure, cells: Cells) -> list[Finding]:
                 label=project.name, table="project", code=project.code, column="budget",
                 expected=expected, unit=project.unit, places=2,
             ))
+    findings += restated_item_findings(disclosure, sections)
     return [f for f in findings if f is not None]

@@ -44,3 +44,6 @@ class ExtractedDocument:
     format: str
     blocks: list[Block]
     page_count: int | None = None
+    # Each page's text in the producer's own order, line by line: where the page geometry
+    # scatters a letter-spaced cover or running header, this still reads as one line.
+    page_lines: list[tuple[int, str]] = field(default_factory=list)

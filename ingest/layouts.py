@@ -24,9 +24,13 @@ def normalise(text: str) -> str:
     return NOISE_CHARS.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
+RADICALS = re.compile(r"[\u2e80-\u2fdf\uf900-\ufaff]")
+
+
 def clean(text: str) -> str:
-    """NFKC and no whitespace or stray control characters, brackets kept (names print them)."""
-    text = unicodedata.normalize("NFKC", text or "")
+    """Text as printed, for storing: no whitespace or stray control characters, Kangxi
+    radicals as ordinary characters; punctuation stays as printed (full-width ，：（）)."""
+    text = RADICALS.sub(lambda m: unicodedata.normalize("NFKC", m.group()), text or "")
     return re.sub(r"[\s\ufffe\uffff\x00-\x1f]", "", text)
 
 
@@ -102,8 +106,7 @@ class Layouts:
 
     def entity_of(self, text: str) -> str | None:
         """The name on a `编制部门：…` / `单位名称：…` / `部门：…` line (not `单位：万元`)."""
-        text = unicodedata.normalize("NFKC", text)
-        for match in self.entity_line.finditer(text):
+        for match in self.entity_line.finditer(clean(text) if "\n" in text else text):
             name = re.split(r"\s|(?:金额)?单位[:：]|预算年度|[:：]", match.group(2).strip())[0]
             name = clean(name)
             if len(name) >= 2 and not self.money_unit.fullmatch("单位:" + name) and CJK.search(name):
@@ -125,19 +128,20 @@ class Layouts:
         return name, int(year) if year else None, scope
 
     def is_body_name(self, text: str) -> bool:
-        text = re.sub(r"\(本级\)$", "", clean(text))
+        text = re.sub(r"[(（]本级[)）]$", "", clean(text))
         return 2 < len(text) <= 40 and bool(self.body_suffix.search(text)) and \
             bool(CJK.search(text)) and not re.search(r"[，。；:：]", text)
 
     # Headers and rows ----------------------------------------------------------------------
-    def column_key(self, path: list[str]) -> str | None:
-        """The meaning of a column from its header cells, top to bottom."""
+    def column_key(self, path: list[str], two_sided: bool = False) -> str | None:
+        """The meaning of a column from its header cells, top to bottom. In two-sided tables
+        the side headings (本年收入, 本年支出) say nothing about a column."""
         labels = [normalise(label) for label in path if normalise(label)]
         if not labels:
             return None
         generic_below = False
         for label in reversed(labels):
-            if self.generic_columns.match(label) or self.side_groups.match(label):
+            if self.generic_columns.match(label) or two_sided and self.side_groups.match(label):
                 generic_below = generic_below or bool(self.generic_columns.match(label))
                 continue
             key = _first(self.columns, label)
@@ -145,6 +149,8 @@ class Layouts:
                 return "total"
             if key:
                 return key
+            if generic_below:  # 资金性质/合计: an unknown group over a generic word
+                return "total"
             if self.label_columns.search(label):
                 return None
             return f"x:{'/'.join(labels)}"[:64]

@@ -34,6 +34,14 @@ RULE_WIDTH = 2.0  # a filled rectangle thinner than this is a ruling line
 SNAP = 3  # pdfplumber's default snap/join/intersection tolerances
 
 
+def _ideograph(code: int) -> str:
+    """Kangxi radicals and compatibility ideographs (⼒ ⽀ ⽣) as the ordinary characters a
+    reader sees (力 支 生); other characters as printed (full-width punctuation stays)."""
+    if 0x2E80 <= code <= 0x2FDF or 0xF900 <= code <= 0xFAFF:
+        return unicodedata.normalize("NFKC", chr(code))
+    return chr(code)
+
+
 def _chars(textpage, height: float) -> list[dict]:
     """Printed characters with their loose (font) boxes: tight glyph boxes would put `.` on
     another line than the digits around it."""
@@ -48,7 +56,7 @@ def _chars(textpage, height: float) -> list[dict]:
         size = pdfium_c.FPDFText_GetFontSize(textpage.raw, i) or (top - bottom)
         if top - bottom > 0 and size > 1.5 * (top - bottom):
             size = top - bottom
-        text = unicodedata.normalize("NFKC", chr(code))  # Kangxi radicals ⼒ → 力
+        text = _ideograph(code)
         if unicodedata.category(text[0]).startswith("C"):
             continue
         chars.append({"text": text, "x0": left, "x1": right, "top": height - top,
@@ -148,7 +156,7 @@ def read_pdf_pdfium(path, on_page=None):
         if "password" in str(exc).lower():
             raise UnreadableDocument("PDF 已加密，无法读取：请上传未加密的文件") from exc
         raise UnreadableDocument(f"PDF 文件已损坏或不完整（{exc}）") from exc
-    blocks, char_count = [], 0
+    blocks, char_count, page_lines = [], 0, []
     try:
         total = len(pdf)
         for number in range(1, total + 1):
@@ -163,8 +171,12 @@ def read_pdf_pdfium(path, on_page=None):
             boxes = [bbox for bbox, _ in tables]
             words = _words([c for c in chars if not _inside(c, boxes)])
             blocks += ordered_blocks(number, tables, _text_lines(words))
+            page_lines += [(number, line) for line in textpage.get_text_range().splitlines()
+                           if line.strip()]
             textpage.close()
             page.close()
     finally:
         pdf.close()
-    return pdf_document(blocks, char_count, total)
+    document = pdf_document(blocks, char_count, total)
+    document.page_lines = page_lines
+    return document

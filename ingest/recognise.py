@@ -20,6 +20,11 @@ HEBEI_ENTITY = re.compile(r"^(\d{3,9})\s*([^\d\s:：].*)$")
 TABLE_LABEL = re.compile(r"^((附表|公开|预算|单位预算|部门预算)?\d+表|表\d+|预算表\d+)$")
 HEADER_YEAR = re.compile(r"^[(（]?(20\d{2})年(度)?(预算|预算数|部门预算)?[)）]?$")
 COVER_YEAR = re.compile(r"\d{4}年度?$")
+BUDGET_EXPLANATION = re.compile(r"^(20\d{2}年度?)?(部门|单位)?预算(编制|情况)说明$")
+PART_HEADING = re.compile(r"^第[一二三四五六七八九十]部分.{0,28}$")
+CJK_START = re.compile(r"^[\u4e00-\u9fff]")
+YEAR_ANYWHERE = re.compile(r"(?<!\d)(20\d{2})\s*年")
+FIGURE_CELL = re.compile(r"^-?[\d,]+(\.\d+)?$|^\[?\d{3,7}")
 NOTE = re.compile(r"^(注|备注|说明)[:：]")
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.{2,40})$")
 SECTION_KEYS = [
@@ -115,9 +120,11 @@ def trimmed(block: Table) -> tuple[list[str], Table, list[str]]:
     the note lines of its last rows taken out (spreadsheet producers print them in the grid)."""
     pairs = [(row, page) for row, page in zip(block.rows, block.row_pages, strict=False)
              if any(row)]
+    # Empty columns at the left edge are the producer's margin; inner and right columns stay,
+    # empty or not, so continuation pages keep the header's positions.
     width = max((len(r) for r, _ in pairs), default=0)
-    keep = [j for j in range(width) if any(j < len(r) and r[j] for r, _ in pairs)]
-    pairs = [([r[j] if j < len(r) else "" for j in keep], p) for r, p in pairs]
+    left = next((j for j in range(width) if any(j < len(r) and r[j] for r, _ in pairs)), 0)
+    pairs = [(r[left:] + [""] * (width - len(r)), p) for r, p in pairs]
     head, tail = [], []
     while pairs and is_caption_row(pairs[0][0]):
         head += [c for c in dict.fromkeys(pairs.pop(0)[0]) if c]
@@ -142,6 +149,8 @@ class Recogniser:
         self.units_printed: Counter = Counter()
         self.label_names: Counter = Counter()  # `部门名称 | X` cells inside grids
         self.cover_names: Counter = Counter()  # a body's name alone on the first pages
+        self.last_cover_line = ""
+        self.weak_years: Counter = Counter()
 
     @property
     def part(self) -> Part:
@@ -186,9 +195,12 @@ class Recogniser:
             if entity and self.table is not None:
                 self.part.names_seen[entity] += 1
             return
-        if NOTE.match(clean(text)):
-            return self._note(text)
+        if NOTE.match(clean(text)) and self._note(text):
+            return
         if TABLE_LABEL.match(normalise(text)):
+            return
+        if PART_HEADING.match(clean(text)):  # 第二部分 …: the narrative section before it ends
+            self.section = self.table = None
             return
         self._prose(text, page)
 
@@ -196,8 +208,13 @@ class Recogniser:
         """The cover: `2026年度` / `福州市商务局` / `部门预算` on lines of their own."""
         lay = layouts()
         name = COVER_YEAR.sub("", clean(text))
-        if lay.is_body_name(name) and not lay.title(text):
+        joined = self.last_cover_line + name  # a long name wraps over two cover lines
+        if lay.is_body_name(joined) and not lay.is_body_name(self.last_cover_line) and \
+                CJK_START.match(name):
+            self.cover_names[joined] += 1
+        elif lay.is_body_name(name) and not lay.title(text):
             self.cover_names[name] += 1
+        self.last_cover_line = name
         for year in years_in(text):
             self.document_years[year] += 1
 
@@ -205,18 +222,28 @@ class Recogniser:
         if self.pending is not None and self.pending.page == page and self.table is None:
             pass  # a heading (一、收支预算总表) over the title proper: the later line wins
         self.pending = Pending(match, clean(text), page)
+        if match.kind == "other":  # a caption in the prose (部门固定资产占用情况表) stays prose
+            return self._prose(text, page)
         self.section = None
         for year in years_in(text):
             self.document_years[year] += 1
         if match.scope:
             self.document_scope = self.document_scope or match.scope
 
-    def _note(self, text: str) -> None:
+    def _note(self, text: str) -> bool:
+        """An empty table's note under it (注：本表无数据); other notes are prose."""
         note = clean(text)
-        if self.table is not None and layouts().empty_note.search(note):
+        if self.table is not None and self.section is None and layouts().empty_note.search(note):
             self.table.empty_note = self.table.empty_note or note
+            return True
+        return self.table is not None and self.section is None
 
     def _prose(self, text: str, page) -> None:
+        if BUDGET_EXPLANATION.match(clean(text)):  # 2024年部门预算编制说明: the overview
+            self.table = None
+            self.section = {"key": "overview", "title": text, "text": "", "page": page}
+            self.part.narrative.append(self.section)
+            return
         match = SECTION.match(text)
         if match and (key := section_key(match.group(2))):
             self.table = None
@@ -285,8 +312,16 @@ class Recogniser:
             self.part.other_tables.append(block)
 
     def _continues(self, block: Table) -> bool:
+        """A grid on the same or the next page that starts with rows of figures or with the
+        table's own header again (not with another table's header)."""
         last = self.table.last_page
-        return last is not None and block.page is not None and 0 <= block.page - last <= 1
+        if last is None or block.page is None or not 0 <= block.page - last <= 1:
+            return False
+        first = [normalise(c) for c in block.rows[0] if normalise(c)] if block.rows else []
+        if not first or any(FIGURE_CELL.match(c) for c in first):
+            return True
+        header = {normalise(c) for row in self.table.pieces[0].rows[:4] for c in row}
+        return sum(c in header for c in first) >= len(first) / 2
 
     def _start_or_continue(self, pending: Pending, block: Table) -> None:
         lay = layouts()
@@ -355,6 +390,19 @@ class Recogniser:
                 if lay.entity_label.match(clean(label)) and lay.is_body_name(value):
                     self.label_names[clean(value)] += 1
 
+    def producer_lines(self, lines: list[tuple[int, str]]) -> None:
+        """Names and years from the page text in the producer's order (covers, running
+        headers, `附件：北京市审计局2026年度部门预算报表`); any `2026年` as a last resort."""
+        lay = layouts()
+        for _page, line in lines:
+            if titled := lay.titled_entity(line):
+                name, year, scope = titled
+                self.document_names[name] += 1
+                if year:
+                    self.document_years[year] += 1
+            for year in YEAR_ANYWHERE.findall(line):
+                self.weak_years[int(year)] += 1
+
     # Result ------------------------------------------------------------------------------
     def run(self, blocks: list[Block]) -> list[Part]:
         for block in blocks:
@@ -374,7 +422,7 @@ class Recogniser:
             part.name = part.names_seen.most_common(1)[0][0]
         elif first and (names := self.document_names or self.label_names or self.cover_names):
             part.name = names.most_common(1)[0][0]
-        years = Counter(part.years_seen) or self.document_years
+        years = Counter(part.years_seen) or self.document_years or self.weak_years
         if years:
             part.year = years.most_common(1)[0][0]
         default = self.units_printed.most_common(1)[0][0] if self.units_printed else None
@@ -393,7 +441,8 @@ class Recogniser:
             part.narrative += other.narrative
             part.project_tables += other.project_tables
         part.name = names.most_common(1)[0][0]
-        part.year = self.document_years.most_common(1)[0][0] if self.document_years else None
+        years = self.document_years or self.weak_years
+        part.year = years.most_common(1)[0][0] if years else None
         part.scope = self.document_scope or "department"
         return [part]
 
@@ -416,4 +465,6 @@ def organisation_rows(block: Table) -> list[dict]:
 
 
 def recognise(document: ExtractedDocument) -> list[Part]:
-    return Recogniser().run(document.blocks)
+    recogniser = Recogniser()
+    recogniser.producer_lines(document.page_lines)
+    return recogniser.run(document.blocks)

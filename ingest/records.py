@@ -27,6 +27,7 @@ BRACKETED = re.compile(r"^[\[【](\d{3}(?:\d{2}){0,2})[\]】](.*)$")
 HYPHENED = re.compile(r"^(\d{3}(?:\d{2}){0,2})[-－—](.+)$")
 UNIT_LABEL = re.compile(r"(预算单位|单位名称|部门名称|单位代码|部门代码|单位编码|部门编码)")
 CODE_LABEL = re.compile(r"(编码|代码|^类$|^款$|^项$)")
+SEQUENCE = re.compile(r"^(序号|行次|栏次|行号)$")
 PART_LABEL = re.compile(r"^(类|款|项)$")
 TWO_SIDED = ("summary", "fiscal_summary")
 FUNDS = ("general_budget", "gov_fund", "state_capital")
@@ -101,16 +102,17 @@ def header_paths(header: list[list[str]], width: int) -> list[list[str]]:
     below it."""
     paths = [[] for _ in range(width)]
     for r, row in enumerate(header):
-        below = header[r + 1] if r + 1 < len(header) else None
+        below = header[r + 1:]
         carried = ""
         for j in range(width):
             cell = clean(row[j]) if j < len(row) else ""
+            labelled_below = any(j < len(b) and clean(b[j]) for b in below)
             if cell:
                 carried = cell
-            elif below is not None and j < len(below) and clean(below[j]) and carried:
+            elif labelled_below and carried:
                 cell = carried
             else:
-                carried = "" if below is None or not (j < len(below) and clean(below[j])) else carried
+                carried = carried if labelled_below else ""
             if cell and (not paths[j] or paths[j][-1] != cell):
                 paths[j].append(cell)
     return paths
@@ -129,7 +131,10 @@ class Columns:
     paths: list[list[str]] = field(default_factory=list)
 
 
-def read_columns(header: list[list[str]], data: list[list[str]], width: int) -> Columns:
+def read_columns(header: list[list[str]], data: list[list[str]], width: int,
+                 repeats: bool = False) -> Columns:
+    """Label and money columns of a grid. `repeats`: two-sided tables print one money key on
+    each side."""
     lay = layouts()
     paths = header_paths(header, width)
     columns = Columns(paths=paths)
@@ -140,9 +145,13 @@ def read_columns(header: list[list[str]], data: list[list[str]], width: int) -> 
         texty = sum(1 for c in cells if printed_amount(c) is None)
         codes = sum(1 for c in cells if c.isdigit())
         bottom = path[-1] if path else ""
+        if SEQUENCE.match(bottom):
+            continue  # 序号: the row's number, neither code nor name nor money
         if path and UNIT_LABEL.search("".join(path)) and not any(is_amount_cell(c) and "." in c
                                                                   for c in cells):
-            if columns.unit_column is None and "代码" not in bottom and "编码" not in bottom:
+            if CODE_LABEL.search(bottom):  # 单位代码: the unit's code (328001)
+                columns.code_columns.append(j)
+            elif columns.unit_column is None:
                 columns.unit_column = j
             columns.labels.append(j)
             continue
@@ -159,8 +168,8 @@ def read_columns(header: list[list[str]], data: list[list[str]], width: int) -> 
         if is_label:
             columns.labels.append(j)
             continue
-        key = lay.column_key(paths[j]) or f"x:{'/'.join(path) or j + 1}"
-        if key in used:
+        key = lay.column_key(paths[j], repeats) or f"x:{'/'.join(path) or j + 1}"
+        if key in used and not repeats:
             key = f"x:{'/'.join(path) or j + 1}"[:64]
         used.add(key)
         columns.money[j] = key
@@ -181,6 +190,7 @@ def stitched(raw: RawTable, problems: list) -> Grid:
     """Data rows of every page piece: repeated headers dropped, a row cut by the page break
     joined back to the row it continues."""
     grid, header, first_columns = Grid(), [], None
+    repeats = raw.kind in TWO_SIDED
     for number, piece in enumerate(raw.pieces):
         piece_header, data, start = split_header(piece.rows)
         if number and header and not _repeats(piece_header, header):
@@ -189,12 +199,15 @@ def stitched(raw: RawTable, problems: list) -> Grid:
         width = max((len(r) for r in piece.rows), default=0)
         if piece_header or first_columns is None:
             header = piece_header or header
-            columns = read_columns(piece_header or header, data, width)
+            columns = read_columns(piece_header or header, data, width, repeats)
             first_columns = first_columns or columns
-        elif width == len(first_columns.paths):
-            columns = first_columns
         else:
-            columns = read_columns(header, data, width)
+            columns = first_columns
+            if width < len(first_columns.paths):  # merged label cells: money stays right
+                data = [_aligned(row, len(first_columns.paths)) for row in data]
+            elif width > len(first_columns.paths):
+                columns = read_columns(header, data, width, repeats)
+        width = max(width, len(columns.paths))
         for i, row in enumerate(data):
             row = row + [""] * (width - len(row))
             page = piece.row_pages[start + i] if start + i < len(piece.row_pages) else piece.page
@@ -207,6 +220,12 @@ def stitched(raw: RawTable, problems: list) -> Grid:
     return grid
 
 
+def _aligned(row: list[str], width: int) -> list[str]:
+    """A row of a page piece whose label cells were merged: its first cell, then blanks, then
+    its money cells flush with the header's right edge."""
+    return row[:1] + [""] * (width - len(row)) + row[1:]
+
+
 def _repeats(piece_header: list[list[str]], header: list[list[str]]) -> bool:
     flat = lambda rows: {normalise(c) for r in rows for c in r if c}  # noqa: E731
     seen = flat(piece_header)
@@ -214,10 +233,14 @@ def _repeats(piece_header: list[list[str]], header: list[list[str]]) -> bool:
 
 
 def _is_fragment(row: list[str], columns: Columns) -> bool:
-    """The rest of a row cut by a page break: no label, and amounts that do not parse whole."""
-    if any(clean(row[j]) for j in columns.labels if j < len(row)):
+    """The rest of a row cut by a page break: in a table with codes, a row without its code
+    (the name's last line, the amounts' last digits); elsewhere a row without any label."""
+    if not any(clean(c) for c in row):
         return False
-    return any(clean(c) for c in row)
+    code, name, _ = label_code_name(row, columns)
+    if columns.code_columns:
+        return not code and not layouts().is_total(name)
+    return not any(clean(row[j]) for j in columns.labels if j < len(row))
 
 
 def label_code_name(row: list[str], columns: Columns) -> tuple[str, str, bool]:
@@ -251,6 +274,8 @@ def one_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
     for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
         code, name, classified = label_code_name(row, columns)
         unit_name = clean(row[columns.unit_column]) if columns.unit_column is not None else ""
+        if kind == "revenue_by_function" and not name:
+            name = unit_name
         if not classified:
             if lay.is_total(name) or (not name and not code and unit_name):
                 code, name = "", name or unit_name

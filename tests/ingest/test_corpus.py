@@ -1,6 +1,8 @@
 """Every figure of the three seed documents comes back exactly, from every format, whether the
 files are rendered now or the committed samples/ — compared with the transcription."""
 
+from decimal import Decimal
+
 import pytest
 
 from budgets.models import Disclosure, DisclosureTable, Finding, NarrativeSection, SourceDocument
@@ -91,7 +93,8 @@ def test_seed_004_prose_in_yuan_is_reported_as_a_unit_slip(fmt, rendered, media)
     data, _ = read_sample(SAMPLE_DIR / "gaoxin_106_2024.yaml")
     ingest(rendered["gaoxin_106_2024"][fmt], data)
     slips = Finding.objects.filter(rule="narrative_unit_slip")
-    assert sorted(str(f.expected) for f in slips) == ["2800.00", "4000.00"]
+    assert sorted(f.expected for f in slips) == [Decimal("2800.00"), Decimal("4000.00")]
+    assert {f.unit for f in slips} == {"万元"}
     assert any("被征地农民社会保障费4000元" in f.message for f in slips)
     assert not Finding.objects.exclude(rule="narrative_unit_slip").exists()
 
@@ -111,7 +114,7 @@ def test_pdf_figures_point_at_the_page_that_prints_them(rendered, media, tmp_pat
     from budgets.models import Figure
 
     for figure in Figure.objects.all():
-        assert str(figure.amount) in pages[figure.page - 1], (figure, figure.page)
+        assert figure.printed in pages[figure.page - 1], (figure, figure.page)
 
 
 @pytest.mark.parametrize("backend", ["pdfplumber", "camelot"])
