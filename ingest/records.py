@@ -87,7 +87,11 @@ def is_data_row(row: list[str]) -> bool:
 
 
 def split_header(rows: list[list[str]]) -> tuple[list[list[str]], list[list[str]], int]:
-    """(header rows, data rows, index of the first data row), 栏次 rows dropped."""
+    """(header rows, data rows, index of the first data row), 栏次 rows dropped. A 栏次 row
+    near the top ends the header whatever stands above it (a header cell may read 合计)."""
+    for i, row in enumerate(rows[:8]):
+        if is_stub_row(row):
+            return rows[:i], rows[i + 1:], i + 1
     for i, row in enumerate(rows):
         if is_data_row(row):
             return [r for r in rows[:i] if not is_stub_row(r)], rows[i:], i
@@ -159,7 +163,9 @@ def read_columns(header: list[list[str]], data: list[list[str]], width: int,
             columns.year_column = j
             columns.labels.append(j)
             continue
-        is_label = (path and lay.is_label_header(path)) or (cells and texty > len(cells) / 2)
+        # The header decides where it speaks; only a column without one is judged by its cells.
+        is_label = lay.is_label_header(path) or lay.column_key(paths[j], repeats) is None \
+            if path else bool(cells) and texty > len(cells) / 2
         if path and CODE_LABEL.search(bottom) or (cells and codes == len(cells) and not any(
                 "." in c for c in cells) and (not path or lay.is_label_header(path))):
             columns.code_columns.append(j)
@@ -193,9 +199,9 @@ def stitched(raw: RawTable, problems: list) -> Grid:
     repeats = raw.kind in TWO_SIDED
     for number, piece in enumerate(raw.pieces):
         piece_header, data, start = split_header(piece.rows)
-        if number and header and not _repeats(piece_header, header):
-            data, start = piece.rows, 0  # no header repeated: the rows carry on
-            piece_header = []
+        if number and header:  # a continuation: only rows repeating the header are header
+            start = _repeated_rows(piece.rows, header)
+            piece_header, data = piece.rows[:start], piece.rows[start:]
         width = max((len(r) for r in piece.rows), default=0)
         if piece_header or first_columns is None:
             header = piece_header or header
@@ -226,10 +232,16 @@ def _aligned(row: list[str], width: int) -> list[str]:
     return row[:1] + [""] * (width - len(row)) + row[1:]
 
 
-def _repeats(piece_header: list[list[str]], header: list[list[str]]) -> bool:
-    flat = lambda rows: {normalise(c) for r in rows for c in r if c}  # noqa: E731
-    seen = flat(piece_header)
-    return bool(seen) and len(seen & flat(header)) >= len(seen) / 2
+def _repeated_rows(rows: list[list[str]], header: list[list[str]]) -> int:
+    """How many leading rows of a continuation page repeat the header (or are 栏次 rows)."""
+    words = {normalise(c) for r in header for c in r if c}
+    count = 0
+    for row in rows:
+        cells = [normalise(c) for c in row if normalise(c)]
+        if not (is_stub_row(row) or cells and all(c in words for c in cells)):
+            break
+        count += 1
+    return count
 
 
 def _is_fragment(row: list[str], columns: Columns) -> bool:
@@ -248,8 +260,9 @@ def label_code_name(row: list[str], columns: Columns) -> tuple[str, str, bool]:
     cells: code columns (one, or 类|款|项), `2040601-行政运行`, `[2010501]行政运行`."""
     cells = [(j, clean(row[j])) for j in columns.labels
              if j < len(row) and j not in (columns.unit_column, columns.year_column)]
-    code_parts = [text for j, text in cells if j in columns.code_columns and text]
-    names = [text for j, text in cells if j not in columns.code_columns and text]
+    code_parts = [text for j, text in cells if j in columns.code_columns and text.isdigit()]
+    names = [text for j, text in cells if text and (j not in columns.code_columns or
+                                                    not text.isdigit())]
     code = ""
     if code_parts and all(p.isdigit() for p in code_parts):
         head, *rest = code_parts
