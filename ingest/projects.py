@@ -270,7 +270,7 @@ class _GridReader:
             self.kind = kind
             self.form = _new_project(FORM_NAME, grid.page)
             self.projects.append(self.form)
-            self.columns, self.width = {}, 0
+            self.columns, self.width, self.form_rows = {}, 0, []
             self._form_rows(grid)
         elif self._continues(grid):
             if self.kind == "project_rows":
@@ -359,9 +359,8 @@ class _GridReader:
             if columns is None:
                 keys = _row_keys(row)
                 if keys & set(LEVEL_KEYS) or {"indicators", "value"} <= keys:
-                    self.columns, end = _columns([row], 0)
+                    self.columns = _columns([row], 0)[0]
                     self.width, columns = len(row), self.columns
-                    del end
                     continue
                 self.form_rows.append((row, page))
                 continue
