@@ -69,7 +69,8 @@ def document_data(extracted: ExtractedDocument, *, expected_year: int | None = N
     only when no part of any disclosure is found, or when it is not the one expected."""
     parts = recognise(extracted)
     if not parts:
-        raise UnreadableDocument("文件中没有找到部门预算公开表（收支总表、收入总表……）或可归属的情况说明、绩效目标表")
+        raise UnreadableDocument(
+            "文件中没有找到部门预算公开表（收支总表、收入总表……）或可归属的情况说明、绩效目标表")
     department = parts[0]
     if not department.name and not department.code:
         raise UnreadableDocument("文件中没有找到编制部门或单位名称（编制部门、单位名称、封面等）")

@@ -17,13 +17,14 @@ from ingest.extract import Block, ExtractedDocument, Paragraph, Table
 from ingest.layouts import BUDGET_YEAR, TitleMatch, clean, layouts, normalise, years_in
 
 HEBEI_ENTITY = re.compile(r"^(\d{3,9})\s*([^\d\s:：].*)$")
+CAPTION_TAIL = re.compile(r"预算年\s*度|(?:金额)?单位[:：]")
 TABLE_LABEL = re.compile(r"^((附表|公开|预算|单位预算|部门预算)?\d+表|表\d+|预算表\d+)$")
 HEADER_YEAR = re.compile(r"^[(（]?(20\d{2})年(度)?(预算|预算数|部门预算)?[)）]?$")
 COVER_YEAR = re.compile(r"\d{4}年度?$")
 BUDGET_EXPLANATION = re.compile(r"^(20\d{2}年度?)?(部门|单位)?预算(编制|情况)说明$")
 PART_HEADING = re.compile(r"^第[一二三四五六七八九十]部分.{0,28}$")
 CJK_START = re.compile(r"^[\u4e00-\u9fff]")
-YEAR_ANYWHERE = re.compile(r"(?<!\d)(20\d{2})\s*年")
+YEAR_ANYWHERE = re.compile(r"(?<![\d.])(20\d{2})\s*[(（]?年")
 FIGURE_CELL = re.compile(r"^-?[\d,]+(\.\d+)?$|^\[?\d{3,7}")
 NOTE = re.compile(r"^(注|备注|说明)[:：]")
 SECTION = re.compile(r"^([一二三四五六七八九十]{1,3})、\s*(.{2,40})$")
@@ -179,13 +180,16 @@ class Recogniser:
         unit, entity = lay.unit_of(text), lay.entity_of(text)
         years = [y for y in years_in(text)] if BUDGET_YEAR.search(text) else []
         target = self.pending
-        if target is not None and (unit or entity or years or HEBEI_ENTITY.match(text)):
+        # `<code> <name>` leads the header line (Hebei), alone or run together with the rest
+        # of the line in one merged cell: `711河北…群工部预算年度：2024单位：万元`.
+        hebei = HEBEI_ENTITY.match(CAPTION_TAIL.split(clean(text))[0])
+        if target is not None and (unit or entity or years or hebei):
             target.unit = target.unit or unit
             target.years += years
-            if entity:
+            if hebei and not target.code:
+                target.code, target.entity = hebei.group(1), hebei.group(2)
+            elif entity:
                 target.entity = target.entity or entity
-            elif (hebei := HEBEI_ENTITY.match(text)) and not unit and not years:
-                target.code, target.entity = hebei.group(1), clean(hebei.group(2))
             return
         if unit or entity or years:
             if self.table is not None and unit and not self.table.unit:

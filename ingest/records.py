@@ -201,7 +201,8 @@ def stitched(raw: RawTable, problems: list) -> Grid:
         piece_header, data, start = split_header(piece.rows)
         if number and header:  # a continuation: only rows repeating the header are header
             start = _repeated_rows(piece.rows, header)
-            piece_header, data = piece.rows[:start], piece.rows[start:]
+            piece_header = [r for r in piece.rows[:start] if not is_stub_row(r)]
+            data = piece.rows[start:]
         width = max((len(r) for r in piece.rows), default=0)
         if piece_header or first_columns is None:
             header = piece_header or header
