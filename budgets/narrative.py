@@ -117,7 +117,7 @@ def narrative_findings(disclosure: Disclosure, cells: Cells) -> list[Finding]:
         if label == "机关运行经费" and cells.has_row(T.SANGONG, "office_operation"):
             # printed in the 三公 table (Shanghai): that, not 公用经费, is what prose restates
             table, code, column = T.SANGONG, "office_operation", "total"
-        if not cells.has_table(table):
+        if not cells.has_table(table) or column not in cells.printed_columns(table):
             continue
         for section in sections:
             if section.key in keys:

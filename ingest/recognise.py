@@ -271,7 +271,7 @@ class Recogniser:
 
     # Grids -------------------------------------------------------------------------------
     def table_block(self, block: Table) -> None:
-        from ingest.projects import is_indicator_table
+        from ingest.projects import is_indicator_table, project_grid_kind
 
         head, block, tail = trimmed(block)
         for text in head:
@@ -280,7 +280,10 @@ class Recogniser:
         if block.rows:
             first_cells = {clean(c) for row in block.rows[:3] for c in row}
             after, self.after = self.after, None
-            if "项目编码" in first_cells or "项目名称" in first_cells:
+            if project_grid_kind(block):  # a KPI grid of one project per row (or a form)
+                self.table, self.pending, self.after = None, None, None
+                self.part.other_tables.append(block)
+            elif "项目编码" in first_cells or "项目名称" in first_cells:
                 self.part.project_tables.append((self.project_title, block, []))
                 self.table, self.pending, self.after = None, None, "project"
             elif (is_indicator_table(block) or after == "indicators") and self.part.project_tables:
@@ -322,7 +325,9 @@ class Recogniser:
         if last is None or block.page is None or not 0 <= block.page - last <= 1:
             return False
         first = [normalise(c) for c in block.rows[0] if normalise(c)] if block.rows else []
-        if not first or any(FIGURE_CELL.match(c) for c in first):
+        width = max(len(r) for r in self.table.pieces[0].rows) if self.table.pieces[0].rows else 0
+        if not first or any(FIGURE_CELL.match(c) for c in first) or \
+                max(len(r) for r in block.rows) == width:
             return True
         header = {normalise(c) for row in self.table.pieces[0].rows[:4] for c in row}
         return sum(c in header for c in first) >= len(first) / 2
@@ -335,7 +340,7 @@ class Recogniser:
         part = self._part_for(pending)
         current = self.table
         if current is not None and current.kind == kind and part.tables.get(kind) is current \
-                and self._continues(block):
+                and normalise(current.title) == normalise(pending.title) and self._continues(block):
             current.pieces.append(block)  # the title repeated on a continuation page
             return
         existing = part.tables.get(kind)

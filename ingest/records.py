@@ -40,7 +40,9 @@ def printed_amount(text: str) -> str | None:
     if text in BLANKS:
         return ""
     if PRINTED_AMOUNT.match(text) or AMOUNT.match(text.replace(",", "")):
-        return text.replace(",", "")
+        value = text.replace(",", "")
+        # more than 6 decimals: two cells run together (107.000000 and 5…), not an amount
+        return value if len(value.partition(".")[2]) <= 6 else None
     return None
 
 
@@ -256,7 +258,8 @@ def _is_fragment(row: list[str], columns: Columns) -> bool:
     return not any(clean(row[j]) for j in columns.labels if j < len(row))
 
 
-def label_code_name(row: list[str], columns: Columns) -> tuple[str, str, bool]:
+def label_code_name(row: list[str], columns: Columns, economic: bool = False
+                    ) -> tuple[str, str, bool]:
     """(code, name, whether the row's code is a classification code as printed) from the label
     cells: code columns (one, or 类|款|项), `2040601-行政运行`, `[2010501]行政运行`."""
     cells = [(j, clean(row[j])) for j in columns.labels
@@ -268,14 +271,21 @@ def label_code_name(row: list[str], columns: Columns) -> tuple[str, str, bool]:
     if code_parts and all(p.isdigit() for p in code_parts):
         head, *rest = code_parts
         code = head + "".join(p.zfill(2) for p in rest) if len(head) == 3 else "".join(code_parts)
-    joined_names = []
+    joined_names, joined_codes = [], []
     for text in names:
         match = BRACKETED.match(text) or HYPHENED.match(text)
         if match:
-            code = code or match.group(1)
+            joined_codes.append(match.group(1))
             joined_names.append(match.group(2))
         else:
             joined_names.append(text)
+    if joined_codes and not code:
+        # Beijing prints 政府 and 部门 economic classes side by side: the 部门 one (3xx) is
+        # the class of the basic-expenditure table
+        preferred = [c for c in joined_codes if c.startswith("3")] if economic else []
+        code = (preferred or joined_codes)[0]
+        if economic and preferred:
+            joined_names = joined_names[joined_codes.index(code):][:1]
     if not joined_names and code_parts and not code:
         joined_names = code_parts
     return code, "·".join(joined_names), is_classification_code(code)
@@ -286,7 +296,7 @@ def one_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
     keys = _column_keys(grid, kind)
     out = {"rows": [], "pages": [], "columns": keys, "column_labels": _labels(grid)}
     for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
-        code, name, classified = label_code_name(row, columns)
+        code, name, classified = label_code_name(row, columns, kind == "basic_by_economic")
         unit_name = clean(row[columns.unit_column]) if columns.unit_column is not None else ""
         if kind == "revenue_by_function" and not name:
             name = unit_name
@@ -308,6 +318,18 @@ def one_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
         out["rows"].append([code, name, *amounts])
         out["pages"].append(page)
     return out
+
+
+def basic_column_as_total(grid: Grid) -> None:
+    """A spending-by-economic-class table standing in for the 基本支出 table (Shenzhen's
+    表8): its 基本支出 column is the basic table's 合计; its own 合计 is kept under its
+    printed header."""
+    for columns in {id(c): c for c in grid.columns}.values():
+        keys = set(columns.money.values())
+        if "basic" in keys and "personnel" not in keys:
+            columns.money = {j: ("total" if k == "basic" else
+                                 f"x:{'/'.join(columns.paths[j])}"[:64] if k == "total" else k)
+                             for j, k in columns.money.items()}
 
 
 def _column_keys(grid: Grid, kind: str) -> list[str]:
@@ -492,6 +514,8 @@ def table_record(raw: RawTable, grid: Grid, year: int | None, problems: list) ->
     elif raw.kind == "sangong":
         record = sangong_rows(grid, year, problems, raw.title)
     else:
+        if raw.kind == "basic_by_economic":
+            basic_column_as_total(grid)
         record = one_sided_rows(grid, raw.kind, problems, raw.title)
     pages = [p for p in grid.pages if p is not None] or \
         [p for piece in raw.pieces for p in piece.row_pages if p is not None]
@@ -505,7 +529,7 @@ def table_record(raw: RawTable, grid: Grid, year: int | None, problems: list) ->
 def part_records(part: Part) -> list[dict]:
     """The part's record, then one record for each unit whose rows its tables print in
     blocks (Shenzhen). Each with its reading problems."""
-    from ingest.projects import project_record
+    from ingest.projects import project_record, projects_from_grids
 
     problems = list(part.problems)
     tables: dict[str, dict] = {}
@@ -525,7 +549,8 @@ def part_records(part: Part) -> list[dict]:
         "scope": part.scope, "code": part.code, "name": part.name or "", "name_variants": [],
         "tables": tables, "narrative": part.narrative, "organisation": part.organisation,
         "projects": [project_record(title, info, indicators, problems)
-                     for title, info, indicators in part.project_tables],
+                     for title, info, indicators in part.project_tables]
+        + projects_from_grids(part.other_tables, problems),
         "reading_problems": problems,
     }
     records = [record]
