@@ -70,7 +70,8 @@ def document_data(extracted: ExtractedDocument, *, expected_year: int | None = N
     parts = recognise(extracted)
     if not parts:
         raise UnreadableDocument(
-            "文件中没有找到部门预算公开表（收支总表、收入总表……）或可归属的情况说明、绩效目标表")
+            "文件中没有找到部门预算公开表（收支总表、收入总表……）、也没有可归属的情况说明或绩效目标表，"
+            "不是部门预算公开文件")
     department = parts[0]
     if not department.name and not department.code:
         raise UnreadableDocument("文件中没有找到编制部门或单位名称（编制部门、单位名称、封面等）")

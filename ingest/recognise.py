@@ -152,6 +152,7 @@ class Recogniser:
         self.cover_names: Counter = Counter()  # a body's name alone on the first pages
         self.last_cover_line = ""
         self.weak_years: Counter = Counter()
+        self.line_names: Counter = Counter()
 
     @property
     def part(self) -> Part:
@@ -178,6 +179,8 @@ class Recogniser:
                 self.document_years[year] += 1
             self.document_scope = self.document_scope or scope
         unit, entity = lay.unit_of(text), lay.entity_of(text)
+        if entity:
+            self.line_names[entity] += 1  # whatever it heads: a KPI form, one of the nine
         years = [y for y in years_in(text)] if BUDGET_YEAR.search(text) else []
         target = self.pending
         # `<code> <name>` leads the header line (Hebei), alone or run together with the rest
@@ -441,14 +444,16 @@ class Recogniser:
     def _table_less(self) -> list[Part]:
         """A 情况说明 or a 绩效目标 file: no table of the nine, but the narrative or the KPI part
         of a disclosure, when the document says whose and which year."""
-        content = [p for p in self.parts if p.narrative or p.project_tables] or self.parts[:1]
-        names = self.document_names or self.label_names or self.cover_names
+        content = [p for p in self.parts if p.narrative or p.project_tables or p.other_tables] \
+            or self.parts[:1]
+        names = self.document_names or self.label_names or self.line_names or self.cover_names
         if not content or not names:
             return []
         part = content[0]
         for other in content[1:]:
             part.narrative += other.narrative
             part.project_tables += other.project_tables
+            part.other_tables += other.other_tables
         part.name = names.most_common(1)[0][0]
         years = self.document_years or self.weak_years
         part.year = years.most_common(1)[0][0] if years else None
