@@ -328,7 +328,8 @@ def check_summary(check: Checker) -> None:
                      column="total", expected=get("revenue_grand_total"),
                      found=get("expenditure_grand_total"),
                      message=f"{T(table).label} 支出总计不等于收入总计")
-    if cells.has_table(T.EXPENDITURE_BY_FUNCTION):
+    # A department table may print only its total, the classes under each unit (Shenzhen).
+    if cells.classified(T.EXPENDITURE_BY_FUNCTION):
         for code in _spending_rows(cells, T.SUMMARY):
             if code.isdigit():
                 check.expect(
@@ -358,7 +359,7 @@ def check_basic_expenditure(check: Checker) -> None:
     cells, table = check.cells, T.BASIC_BY_ECONOMIC
     if not cells.has_table(table):
         return
-    if cells.has_table(T.GENERAL_BUDGET_BY_FUNCTION):
+    if cells.has_row(T.GENERAL_BUDGET_BY_FUNCTION, "") and cells.has_row(table, ""):
         check.expect(rule="basic_matches_general_budget", table=table, code="",
                      column="total",
                      expected=cells.cell(T.GENERAL_BUDGET_BY_FUNCTION, "", "basic"),

@@ -24,9 +24,11 @@ BLANKS = {"", "-", "—", "－", "/", "--", "——"}
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
 JOINED_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?\s*[-－—]?\s*(\D.*)$")
 BRACKETED = re.compile(r"^[\[【](\d{3}(?:\d{2}){0,2})[\]】](.*)$")
-HYPHENED = re.compile(r"^(\d{3}(?:\d{2}){0,2})[-－—](.+)$")
+# `2040601-行政运行`; a character or two of the row above may hang before it (护2130308-…)
+HYPHENED = re.compile(r"^\D{0,2}?(\d{3}(?:\d{2}){0,2})[-－—](\D.*)$")
 UNIT_LABEL = re.compile(r"(预算单位|单位名称|部门名称|单位代码|部门代码|单位编码|部门编码)")
 CODE_LABEL = re.compile(r"(编码|代码|^类$|^款$|^项$)")
+NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 SEQUENCE = re.compile(r"^(序号|行次|栏次|行号)$")
 PART_LABEL = re.compile(r"^(类|款|项)$")
 TWO_SIDED = ("summary", "fiscal_summary")
@@ -252,6 +254,8 @@ def _is_fragment(row: list[str], columns: Columns) -> bool:
     (the name's last line, the amounts' last digits); elsewhere a row without any label."""
     if not any(clean(c) for c in row):
         return False
+    if columns.unit_column is not None and clean(row[columns.unit_column]):
+        return False  # the head of the next unit's block
     code, name, _ = label_code_name(row, columns)
     if columns.code_columns:
         return not code and not layouts().is_total(name)
@@ -371,6 +375,10 @@ def two_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
     revenue, spending, rev_pages, spend_pages = [], [], [], []
     keys: list[str] = []
     after_carryover = False
+    # Where the classes are numbered (一、 （一）), an unnumbered line is a 款 or 项 under one.
+    numbered_classes = any(NUMBERED.match(clean(row[label])) for row, columns in
+                           zip(grid.rows, grid.columns, strict=False)
+                           for label, _ in _sides(columns)[1:2] if label < len(row))
     for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
         sides = _sides(columns)
         if len(sides) < 2:
@@ -394,6 +402,8 @@ def two_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
                 target, pages = revenue, rev_pages
             else:
                 code = lay.spending_line(name)
+                if code and code.isdigit() and numbered_classes and not NUMBERED.match(name):
+                    code = None  # an unnumbered 款 or 项 named like a class (其他支出)
                 target, pages = spending, spend_pages
             if code is None:
                 code = "line"
@@ -498,8 +508,8 @@ def unit_blocks(grid: Grid) -> list[tuple[str, Grid]]:
     blocks: list[tuple[str, Grid]] = []
     for row, page, columns in zip(grid.rows, grid.pages, grid.columns, strict=False):
         unit = clean(row[columns.unit_column]) if columns.unit_column is not None else ""
-        if unit or not blocks:
-            blocks.append((unit, Grid()))
+        if (unit or not blocks) and not (blocks and unit == blocks[-1][0]):
+            blocks.append((unit, Grid()))  # a unit named again atop a page goes on
         block = blocks[-1][1]
         block.rows.append(row)
         block.pages.append(page)
