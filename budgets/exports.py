@@ -30,6 +30,7 @@ from budgets.selectors import region_paths
 LINE_COLUMNS = [
     "region", "department_code", "department_name", "year", "scope", "unit_code", "unit_name",
     "table", "code", "name", "column", "amount", "unit", "amount_yuan", "source_page",
+    "code_inferred",
 ]
 INDICATOR_COLUMNS = [
     "region", "department_code", "department_name", "year", "scope", "unit_code",
@@ -99,7 +100,7 @@ def line_rows(figures: QuerySet) -> Iterator[list]:
             d.department, paths)
         yield [region, dept_code, dept_name, d.year, scope, unit_code, unit_name, f.table,
                f.code, f.name, f.column, f.printed, f.unit, _yuan(f.amount_yuan),
-               f.page if f.page is not None else ""]
+               f.page if f.page is not None else "", "1" if f.code_inferred else ""]
 
 
 def indicator_rows(indicators: QuerySet) -> Iterator[list]:

@@ -344,6 +344,8 @@ class Figure(models.Model):
     decimals = models.PositiveSmallIntegerField("小数位数", default=2)
     amount_yuan = models.DecimalField("金额（元）", **IN_YUAN)
     row = models.PositiveSmallIntegerField("行序")
+    # The document printed the name only; the code was found from the name under its class.
+    code_inferred = models.BooleanField("编码为推断", default=False)
     page = models.PositiveIntegerField("页码", null=True, blank=True)
 
     objects = FigureQuerySet.as_manager()

@@ -180,6 +180,7 @@ def _store_tables(disclosure: Disclosure, tables: dict) -> None:
         unit, columns = _unit(spec), _table_columns(table, spec)
         keys = [c["key"] for c in columns]
         rows, pages = spec.get("rows", []), spec.get("pages") or []
+        inferred = spec.get("inferred") or []
         DisclosureTable.objects.create(
             disclosure=disclosure, table=table, title=spec.get("title", ""),
             first_page=spec.get("first_page"), last_page=spec.get("last_page"),
@@ -198,6 +199,7 @@ def _store_tables(disclosure: Disclosure, tables: dict) -> None:
                         column=column, amount=amount, unit=unit, decimals=_decimals(amount),
                         amount_yuan=to_yuan(amount, unit), row=index,
                         page=pages[index] if index < len(pages) else None,
+                        code_inferred=bool(index < len(inferred) and inferred[index]),
                     ))
     Figure.objects.bulk_create(figures)
 

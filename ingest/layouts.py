@@ -202,6 +202,13 @@ def label_core(text: str) -> str:
 
 
 @cache
+def function_names() -> dict[str, str]:
+    """款 and 项 codes of the functional classification with their names as published."""
+    with open(DATA.parent / "function_names.yaml", encoding="utf-8") as handle:
+        return {str(code): name for code, name in yaml.safe_load(handle)["function"].items()}
+
+
+@cache
 def layouts() -> Layouts:
     with open(DATA, encoding="utf-8") as handle:
         return Layouts(yaml.safe_load(handle))

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from budgets.codes import is_classification_code
 from budgets.schema import TABLE_COLUMNS
 from ingest.extract import Table
-from ingest.layouts import CJK, clean, layouts, normalise
+from ingest.layouts import CJK, clean, function_names, label_core, layouts, normalise
 from ingest.recognise import Part, RawTable
 
 AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
@@ -405,18 +405,37 @@ def two_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
                 if code and code.isdigit() and numbered_classes and not NUMBERED.match(name):
                     code = None  # an unnumbered 款 or 项 named like a class (其他支出)
                 target, pages = spending, spend_pages
+            inferred = False
+            if code is None and side == 1:
+                code = inferred_code(name, [c for c, _n, _v, _i in spending if c.isdigit()])
+                inferred = code is not None
             if code is None:
                 code = "line"
                 if any(values):
                     problems.append(f"{title}：无法识别的项目“{name}”，按原文名称保存")
             keys += [k for k in side_keys if k not in keys]
-            target.append((code, name, dict(zip(side_keys, values, strict=False))))
+            target.append((code, name, dict(zip(side_keys, values, strict=False)), inferred))
             pages.append(page)
     keys = sorted(keys, key=lambda k: (k != "total", keys.index(k)))
     rows = [[code, name, *[values.get(k, "") for k in keys]]
-            for code, name, values in revenue + spending]
+            for code, name, values, _ in revenue + spending]
     return {"rows": rows, "pages": rev_pages + spend_pages, "columns": keys or ["total"],
-            "column_labels": _labels(grid)}
+            "column_labels": _labels(grid),
+            "inferred": [inferred for *_, inferred in revenue + spending]}
+
+
+def inferred_code(name: str, codes_above: list[str]) -> str | None:
+    """The 款 or 项 code of a line printed by name only (indentation shows its level), from
+    the names published under the nearest class or 款 above it (`data/function_names.yaml`)."""
+    core = label_core(name)
+    parents = [c for c in reversed(codes_above) if len(c) in (3, 5)]
+    for parent in parents[:2]:
+        matches = [code for code, printed in function_names().items()
+                   if code.startswith(parent) and len(code) == len(parent) + 2
+                   and label_core(printed) == core]
+        if len(matches) == 1:
+            return matches[0]
+    return None
 
 
 def _sides(columns: Columns) -> list[tuple[int, list[int]]]:

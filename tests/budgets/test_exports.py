@@ -50,7 +50,7 @@ class TestLinesDownload:
         assert header(raw) == LINE_COLUMNS == [
             "region", "department_code", "department_name", "year", "scope", "unit_code",
             "unit_name", "table", "code", "name", "column", "amount", "unit", "amount_yuan",
-            "source_page"]
+            "source_page", "code_inferred"]
         expected = {
             "region": LUTAI_REGION, "department_code": "711",
             "department_name": "河北唐山芦台经济开发区群工部", "year": "2024",

@@ -250,3 +250,23 @@ def test_the_document_is_split_into_the_department_and_its_units():
     assert [(p.scope, p.code, p.name, p.year) for p in parts] == [
         ("department", "313", "组织人事部", 2024), ("unit", "313001", "组织人事部本级", 2024)]
     assert set(parts[1].tables) == {"summary", "revenue_by_function"}
+
+
+def test_lines_printed_by_name_only_get_their_code_from_the_class_above_marked_inferred():
+    """Shenzhen's 收支总表: 款 and 项 indented under a numbered class, no codes printed."""
+    header = [["收入", "", "支出", ""], ["项目", "2026年预算数", "项目", "2026年预算数"]]
+    body = [["一、财政拨款", "5,417.80", "四、卫生健康支出", "86.28"],
+            ["", "", "行政事业单位医疗", "86.28"],
+            ["", "", "行政单位医疗", "86.28"],
+            ["", "", "五、住房保障支出", "1,097.40"],
+            ["", "", "住房改革支出", "1,097.40"],
+            ["", "", "某个没有公布过的款", "1.00"]]
+    raw = RawTable("summary", "收支总表", unit="万元", pieces=[Table(header + body, 17)])
+    problems = []
+    record = table_record(raw, stitched(raw, problems), 2026, problems)
+    coded = [(row[0], row[1]) for row in record["rows"]]
+    assert coded[1:] == [("210", "四、卫生健康支出"), ("21011", "行政事业单位医疗"),
+                         ("2101101", "行政单位医疗"), ("221", "五、住房保障支出"),
+                         ("22102", "住房改革支出"), ("line", "某个没有公布过的款")]
+    assert record["inferred"] == [False, False, True, True, False, True, False]
+    assert problems == ["收支总表：无法识别的项目“某个没有公布过的款”，按原文名称保存"]
