@@ -3,9 +3,9 @@
 import re
 from decimal import Decimal
 
+from ingest.amounts import parse_amount, printed_amount
 from ingest.extract import Table
 from ingest.layouts import clean
-from ingest.records import parse_amount, printed_amount
 
 PLAN_MONTHS = ("3月底", "6月底", "10月底", "12月底")
 INDICATOR_LABELS = ("一级指标", "二级指标", "三级指标", "绩效指标描述", "指标值", "指标值确定依据")

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from ingest.extract import Block, ExtractedDocument, Paragraph, Table
 from ingest.layouts import BUDGET_YEAR, TitleMatch, clean, layouts, normalise, years_in
+from ingest.projects import is_indicator_table, project_grid_kind
 
 HEBEI_ENTITY = re.compile(r"^(\d{3,9})\s*([^\d\s:：].*)$")
 CAPTION_TAIL = re.compile(r"预算年\s*度|(?:金额)?单位[:：]")
@@ -226,8 +227,8 @@ class Recogniser:
             self.document_years[year] += 1
 
     def _title(self, match: TitleMatch, text: str, page) -> None:
-        if self.pending is not None and self.pending.page == page and self.table is None:
-            pass  # a heading (一、收支预算总表) over the title proper: the later line wins
+        # A heading over the title proper (一、收支预算总表 / 2026年度收支预算总表): the later
+        # line wins, as does a 目录 line's successor.
         self.pending = Pending(match, clean(text), page)
         if match.kind == "other":  # a caption in the prose (部门固定资产占用情况表) stays prose
             return self._prose(text, page)
@@ -274,8 +275,6 @@ class Recogniser:
 
     # Grids -------------------------------------------------------------------------------
     def table_block(self, block: Table) -> None:
-        from ingest.projects import is_indicator_table, project_grid_kind
-
         head, block, tail = trimmed(block)
         for text in head:
             self.paragraph(text, block.page)
@@ -336,7 +335,6 @@ class Recogniser:
         return sum(c in header for c in first) >= len(first) / 2
 
     def _start_or_continue(self, pending: Pending, block: Table) -> None:
-        lay = layouts()
         kind = pending.match.kind
         if pending.unit:
             self.units_printed[pending.unit] += 1
@@ -358,7 +356,6 @@ class Recogniser:
         part.tables[kind] = self.table
         for year in pending.years + years_in(pending.title):
             part.years_seen.add(year)
-        del lay
 
     def _part_for(self, pending: Pending) -> Part:
         """The part a table belongs to: a new one when its printed name (or Hebei code)

@@ -14,15 +14,12 @@ from dataclasses import dataclass, field
 
 from budgets.codes import is_classification_code
 from budgets.schema import TABLE_COLUMNS
-from ingest.extract import Table
-from ingest.layouts import CJK, clean, function_names, label_core, layouts, normalise
+from ingest.amounts import is_amount_cell, printed_amount
+from ingest.layouts import clean, function_names, label_core, layouts, normalise
+from ingest.projects import project_record, projects_from_grids
 from ingest.recognise import Part, RawTable
 
-AMOUNT = re.compile(r"^-?\d+(\.\d+)?$")
-PRINTED_AMOUNT = re.compile(r"^-?(\d{1,3}(,\d{3})+|\d+)(\.\d+)?$")
-BLANKS = {"", "-", "—", "－", "/", "--", "——"}
 CODE = re.compile(r"^\d{3}(\d{2}){0,2}$")
-JOINED_CODE = re.compile(r"^\[?(\d{3}(?:\d{2}){0,2})\]?\s*[-－—]?\s*(\D.*)$")
 BRACKETED = re.compile(r"^[\[【](\d{3}(?:\d{2}){0,2})[\]】](.*)$")
 # `2040601-行政运行`; a character or two of the row above may hang before it (护2130308-…)
 HYPHENED = re.compile(r"^\D{0,2}?(\d{3}(?:\d{2}){0,2})[-－—](\D.*)$")
@@ -30,36 +27,8 @@ UNIT_LABEL = re.compile(r"(预算单位|单位名称|部门名称|单位代码|�
 CODE_LABEL = re.compile(r"(编码|代码|^类$|^款$|^项$)")
 NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 SEQUENCE = re.compile(r"^(序号|行次|栏次|行号)$")
-PART_LABEL = re.compile(r"^(类|款|项)$")
 TWO_SIDED = ("summary", "fiscal_summary")
 FUNDS = ("general_budget", "gov_fund", "state_capital")
-
-
-def printed_amount(text: str) -> str | None:
-    """The amount as printed, without thousands separators; "" for a blank cell; None when
-    the cell is not an amount."""
-    text = clean(text).replace("，", ",")
-    if text in BLANKS:
-        return ""
-    if PRINTED_AMOUNT.match(text) or AMOUNT.match(text.replace(",", "")):
-        value = text.replace(",", "")
-        # more than 6 decimals: two cells run together (107.000000 and 5…), not an amount
-        return value if len(value.partition(".")[2]) <= 6 else None
-    return None
-
-
-def is_amount_cell(text: str) -> bool:
-    value = printed_amount(text)
-    return bool(value)
-
-
-def parse_amount(text: str, problems: list, where: str) -> str:
-    """Kept for the KPI tables: an amount as printed, or "" with a problem noted."""
-    value = printed_amount(text or "")
-    if value is None:
-        problems.append(f"{where}：无法识别的金额“{text}”")
-        return ""
-    return value
 
 
 # Headers -------------------------------------------------------------------------------------
@@ -558,8 +527,6 @@ def table_record(raw: RawTable, grid: Grid, year: int | None, problems: list) ->
 def part_records(part: Part) -> list[dict]:
     """The part's record, then one record for each unit whose rows its tables print in
     blocks (Shenzhen). Each with its reading problems."""
-    from ingest.projects import project_record, projects_from_grids
-
     problems = list(part.problems)
     tables: dict[str, dict] = {}
     units: dict[str, dict] = {}
@@ -588,11 +555,3 @@ def part_records(part: Part) -> list[dict]:
                         "tables": unit_tables, "narrative": [], "organisation": [],
                         "projects": [], "reading_problems": []})
     return records
-
-
-def has_amounts(table: Table) -> bool:
-    return any(is_amount_cell(c) for row in table.rows for c in row)
-
-
-def cjk(text: str) -> bool:
-    return bool(CJK.search(text))

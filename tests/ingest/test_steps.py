@@ -3,13 +3,13 @@ families (../shared/real/README.md), written out by hand."""
 
 import pytest
 
+from ingest.amounts import printed_amount
 from ingest.extract import ExtractedDocument, Paragraph, Table, squeeze
 from ingest.layouts import layouts
 from ingest.recognise import RawTable, recognise, table_kind, trimmed
 from ingest.records import (
     header_paths,
     part_records,
-    printed_amount,
     read_columns,
     split_header,
     stitched,
