@@ -57,7 +57,7 @@ class TestLinesDownload:
             "scope": "department", "unit_code": "", "unit_name": "",
             "table": "expenditure_by_function", "code": "2012901", "name": "行政运行",
             "column": "total", "amount": "118.22", "unit": "万元", "amount_yuan": "1182200",
-            "source_page": "",
+            "source_page": "", "code_inferred": "",
         }
         assert expected in rows
         assert {"department_code": "106", "table": "sangong", "code": "", "column": "total",
@@ -230,10 +230,10 @@ class TestCsvFunctions:
         assert rows == [
             ["河北省 › 唐山市 › 唐山高新技术产业开发区", "106", "唐山高新技术产业开发区人力资源和社会保障局",
              2024, "department", "", "", "gov_fund_by_function", "", "合计", "total", "4000.00",
-             "万元", "40000000", ""],
+             "万元", "40000000", "", ""],
             ["河北省 › 唐山市 › 唐山高新技术产业开发区", "106", "唐山高新技术产业开发区人力资源和社会保障局",
              2024, "department", "", "", "gov_fund_by_function", "", "合计", "project", "4000.00",
-             "万元", "40000000", ""],
+             "万元", "40000000", "", ""],
         ]
         rows = list(indicator_rows(Indicator.objects.filter(
             project__disclosure__department__code="711", project__order=6)))
