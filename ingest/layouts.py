@@ -55,6 +55,7 @@ class Layouts:
         self.entity_label = re.compile(rf"^({labels})$")
         self.entity_title = re.compile(data["entity_title"])
         self.body_suffix = re.compile(data["body_suffix"])
+        self.place_words = re.compile(data["place_words"])
         self.generic_columns = re.compile(data["generic_columns"])
         self.columns = _pairs(data["columns"])
         self.label_columns = re.compile(data["label_columns"])

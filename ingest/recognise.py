@@ -220,7 +220,7 @@ class Recogniser:
         if lay.is_body_name(joined) and not lay.is_body_name(self.last_cover_line) and \
                 CJK_START.match(name):
             self.cover_names[joined] += 1
-        elif lay.is_body_name(name) and not lay.title(text):
+        elif lay.is_body_name(name) and lay.place_words.search(name) and not lay.title(text):
             self.cover_names[name] += 1
         self.last_cover_line = name
         for year in years_in(text):
