@@ -302,28 +302,36 @@ def check_summary(check: Checker) -> None:
         get = lambda code, t=table: cells.cell(t, code, "total")  # noqa: E731
         revenue_total = _year_total(cells, table, "revenue")
         expenditure_total = _year_total(cells, table, "expenditure")
-        check.expect_sum(rule="revenue_items", table=table, code=revenue_total, column="total",
-                         parts=[get(c) for c in _revenue_items(cells, table, revenue)],
-                         found=get(revenue_total),
-                         message=f"{T(table).label} 本年收入合计不等于各项收入之和")
+        # A total line left blank (Shanghai's 收入总计) is checked only by the balance below.
+        revenue_printed = cells.has_row(table, revenue_total)
+        expenditure_printed = cells.has_row(table, expenditure_total)
+        if revenue_printed:
+            check.expect_sum(rule="revenue_items", table=table, code=revenue_total,
+                             column="total",
+                             parts=[get(c) for c in _revenue_items(cells, table, revenue)],
+                             found=get(revenue_total),
+                             message=f"{T(table).label} 本年收入合计不等于各项收入之和")
         if cells.has_row(table, FISCAL_ALLOCATION) and \
                 any(cells.has_row(table, c) for c in FISCAL_REVENUE_ITEMS):
             check.expect_sum(rule="revenue_items", table=table, code=FISCAL_ALLOCATION,
                              column="total", parts=[get(c) for c in FISCAL_REVENUE_ITEMS],
                              found=get(FISCAL_ALLOCATION),
                              message=f"{T(table).label} 财政拨款收入不等于三类财政拨款之和")
-        check.expect_sum(rule="spending_rows", table=table, code=expenditure_total,
-                         column="total", parts=[get(c) for c in _spending_rows(cells, table)],
-                         found=get(expenditure_total),
-                         message=f"{T(table).label} 本年支出合计不等于各项支出之和")
+        if expenditure_printed:
+            check.expect_sum(rule="spending_rows", table=table, code=expenditure_total,
+                             column="total",
+                             parts=[get(c) for c in _spending_rows(cells, table)],
+                             found=get(expenditure_total),
+                             message=f"{T(table).label} 本年支出合计不等于各项支出之和")
         # Where last year's balance is spent this year (Beijing), 本年支出 exceeds 本年收入 by
         # it and only the 总计 lines balance.
         carried_in = get("carryover_in").yuan - get("carryover_out").yuan
-        check.expect(rule="balance", table=table, code=expenditure_total, column="total",
-                     expected=Amount(get(revenue_total).yuan + carried_in,
-                                     get(revenue_total).step),
-                     found=get(expenditure_total),
-                     message=f"{T(table).label} 本年支出合计不等于本年收入合计")
+        if revenue_printed and expenditure_printed:
+            check.expect(rule="balance", table=table, code=expenditure_total, column="total",
+                         expected=Amount(get(revenue_total).yuan + carried_in,
+                                         get(revenue_total).step),
+                         found=get(expenditure_total),
+                         message=f"{T(table).label} 本年支出合计不等于本年收入合计")
         check.expect(rule="balance", table=table, code="expenditure_grand_total",
                      column="total", expected=get("revenue_grand_total"),
                      found=get("expenditure_grand_total"),
