@@ -257,9 +257,15 @@ def disclosures_store(
     year = int(meta["year"])
     stored, department = [], None
     for item in data["disclosures"]:
+        parent = department
+        if item["scope"] == "unit" and department is None:
+            # A 单位预算 published on its own (Putuo prints the 部门 and the 单位 budget of one
+            # body as two files): the unit of the department of that name, where it is known.
+            parent = department_find(region=region, code=str(item["code"]), name=item["name"])
+            parent = parent if parent is not None and parent.parent_id is None else None
         owner = department_get_or_create(
             region=region, code=str(item["code"]), name=item["name"],
-            parent=department if item["scope"] == "unit" else None,
+            parent=parent if item["scope"] == "unit" else None,
             variants=item.get("name_variants") or (),
         )
         if item["scope"] == "department":

@@ -1,0 +1,26 @@
+"""The 部门 and the 单位 budget of one body, published as two files (Shanghai Putuo): the unit
+budget is the department's own unit, never a new version of the department's budget."""
+
+from pathlib import Path
+
+import pytest
+
+from budgets.models import Disclosure
+from budgets.services import disclosures_store, region_get_or_create_path
+from ingest.pipeline import document_data, read_document
+
+PUTUO = Path(__file__).parent.parent / "real" / "shanghai-putuo"
+
+
+@pytest.mark.django_db
+def test_a_unit_budget_filed_alone_hangs_under_its_department():
+    region = region_get_or_create_path(["上海市", "普陀区"])
+    for name in ("2025_上海市普陀区商务委员会_部门预算.pdf", "2025_上海市普陀区商务委员会_单位预算.pdf"):
+        disclosures_store(data=document_data(read_document(PUTUO / name)), region=region)
+    department, unit = (Disclosure.objects.get(department__parent__isnull=True),
+                        Disclosure.objects.get(department__parent__isnull=False))
+    assert department.department.name == unit.department.name == "上海市普陀区商务委员会"
+    assert unit.department.parent == department.department
+    assert (department.version, unit.version) == (1, 1)
+    summary = {f.code: f.printed for f in unit.figures.filter(table="summary", column="total")}
+    assert summary["expenditure_grand_total"] != "" and department.figures.exists()
