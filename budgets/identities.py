@@ -55,7 +55,7 @@ def printed_step(decimals: int, unit: str) -> Decimal:
 # the third item is a column the rule needs printed, the fourth one it needs absent.
 REVENUE_ITEMS = ("fiscal_allocation", "special_account", "business", "operating",
                  "superior_subsidy", "subordinate_remittance", "other")
-FUNDS = ("general_budget", "gov_fund", "state_capital")
+FUNDS = FISCAL_REVENUE_ITEMS  # the three fund columns a table may print
 ROW_SUMS = {
     T.REVENUE_BY_FUNCTION: [
         ("total", ("subtotal", "carryover"), "subtotal", None),

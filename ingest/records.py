@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from budgets.codes import is_classification_code
+from budgets.schema import FISCAL_REVENUE_ITEMS as FUNDS
 from budgets.schema import TABLE_COLUMNS
 from ingest.amounts import is_amount_cell, printed_amount
 from ingest.layouts import clean, function_names, label_core, layouts, normalise
@@ -28,7 +29,6 @@ CODE_LABEL = re.compile(r"(编码|代码|^类$|^款$|^项$)")
 NUMBERED = re.compile(r"^([一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])")
 SEQUENCE = re.compile(r"^(序号|行次|栏次|行号)$")
 TWO_SIDED = ("summary", "fiscal_summary")
-FUNDS = ("general_budget", "gov_fund", "state_capital")
 
 
 # Headers -------------------------------------------------------------------------------------
@@ -356,9 +356,8 @@ def two_sided_rows(grid: Grid, kind: str, problems: list, title: str) -> dict:
         for side, (label, money) in enumerate(sides[:2]):
             name = clean(row[label]) if label < len(row) else ""
             side_columns = Columns(labels=[label], money={j: columns.money[j] for j in money})
-            values = _amounts(row, side_columns, list(dict.fromkeys(side_columns.money.values())),
-                              problems, f"{title} {name}")
             side_keys = list(dict.fromkeys(side_columns.money.values()))
+            values = _amounts(row, side_columns, side_keys, problems, f"{title} {name}")
             if not name:
                 if any(values):
                     problems.append(f"{title}：第{page}页有金额没有项目名称，未读取")
@@ -457,9 +456,8 @@ def horizontal_sangong(grid: Grid, year: int | None, problems: list, title: str)
             item_labels = [p for p in reversed(path)
                            if not lay.generic_columns.match(normalise(p)) and
                            lay.column_key([p]) not in FUNDS]
-            item = next((lay.sangong_item(p) for p in item_labels
-                         if lay.sangong_item(p) is not None), "")
-            item = item or "sangong_total"
+            item = next((found for found in map(lay.sangong_item, item_labels)
+                         if found is not None), "") or "sangong_total"
             column = fund if not suffix else f"x:{suffix}/{fund}"
             value = printed_amount(row[j]) if j < len(row) else ""
             if value is None:
