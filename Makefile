@@ -29,7 +29,9 @@ run: sample-data
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# Chromium, a CJK font and LibreOffice (Debian packages) where missing, then the suite.
 test: install
+	bash scripts/test-system-packages.sh
 	$(PY) -m pytest
 
 lint: install
