@@ -17,6 +17,7 @@ from pdfminer.pdfparser import PDFSyntaxError
 from pdfminer.psparser import PSException
 from pdfplumber.utils.exceptions import PdfminerException
 
+from ingest.aligned import aligned_tables
 from ingest.extract import ExtractedDocument, Paragraph, Table, UnreadableDocument, squeeze
 
 PAGE_NUMBER = re.compile(r"^[-—\s]*\d{1,4}[-—\s]*$")
@@ -156,7 +157,18 @@ def _page_blocks(path, page, number: int, backend: str) -> list:
               else _plumber_tables(page))
     boxes = [bbox for bbox, _ in tables]
     words = [w for w in page.extract_words(extra_attrs=["size"]) if not _inside(w, boxes)]
-    return ordered_blocks(number, tables, _text_lines(words))
+    return page_blocks(number, tables, words)
+
+
+def page_blocks(number: int, tables: list, words: list[dict]) -> list:
+    """The page's ruled tables — or, on a page without any, the tables its words print by
+    alignment alone — and the text lines left over, top to bottom. Only where no grid is
+    ruled: beside a ruled grid, words outside it are a grid's stray pieces (cells the
+    rulings missed), not a table of their own."""
+    aligned = [] if tables else aligned_tables(words)
+    used = {id(word) for _, _, table_words in aligned for word in table_words}
+    tables = tables + [(bbox, rows) for bbox, rows, _ in aligned]
+    return ordered_blocks(number, tables, _text_lines([w for w in words if id(w) not in used]))
 
 
 def ordered_blocks(number: int, tables: list, lines: list[tuple[float, str]]) -> list:

@@ -25,8 +25,7 @@ from ingest.extract import UnreadableDocument
 from ingest.pdf_reader import (
     _cell_texts,
     _inside,
-    _text_lines,
-    ordered_blocks,
+    page_blocks,
     pdf_document,
 )
 
@@ -170,7 +169,7 @@ def read_pdf_pdfium(path, on_page=None):
             tables = _tables(page, chars, width, height)
             boxes = [bbox for bbox, _ in tables]
             words = _words([c for c in chars if not _inside(c, boxes)])
-            blocks += ordered_blocks(number, tables, _text_lines(words))
+            blocks += page_blocks(number, tables, words)
             page_lines += [(number, line) for line in textpage.get_text_range().splitlines()
                            if line.strip()]
             textpage.close()
