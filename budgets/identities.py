@@ -442,10 +442,11 @@ def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[F
 
 
 def validate_identities(disclosure: Disclosure) -> list[Finding]:
-    """Replace the disclosure's findings with a fresh check of its tables and prose."""
+    """Replace the disclosure's identity findings with a fresh check of its tables and prose;
+    what reading found (rule "reading") stays."""
     from budgets.narrative import narrative_findings
 
-    disclosure.findings.all().delete()
+    disclosure.findings.exclude(rule="reading").delete()
     cells = Cells.of(disclosure)
     findings = table_findings(disclosure, cells) + narrative_findings(disclosure, cells)
     return Finding.objects.bulk_create(findings)

@@ -226,6 +226,9 @@ class DisclosureQuerySet(models.QuerySet):
         return self.filter(status=Disclosure.Status.PUBLISHED)
 
 
+PART_NAMES = {"tables": "预算报表", "narrative": "情况说明", "projects": "项目绩效目标"}
+
+
 class Disclosure(models.Model):
     """One version of one department's (or unit's) budget for one year."""
 
@@ -242,6 +245,12 @@ class Disclosure(models.Model):
     status = models.CharField("状态", max_length=12, choices=Status.choices, default=Status.DRAFT)
     document = models.ForeignKey(SourceDocument, null=True, blank=True, on_delete=models.PROTECT,
                                  related_name="disclosures", verbose_name="原始文件")
+    # Every file whose parts this version holds: a bureau may publish the 情况说明 and the
+    # 报表 as two files, and both join one version (see `budgets.services.PARTS`).
+    sources = models.ManyToManyField(SourceDocument, blank=True, related_name="joined_disclosures",
+                                     verbose_name="来源文件")
+    # Which file each part came from ({"tables": document pk, …}): page numbers refer to it.
+    part_documents = models.JSONField("各部分来源", default=dict, blank=True)
     title = models.CharField("标题", max_length=300, blank=True)
     name_as_printed = models.CharField("表头名称", max_length=200, blank=True)
     summary_layout = models.PositiveSmallIntegerField("收支总表格式", default=2024)
@@ -282,6 +291,16 @@ class Disclosure(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    def part_sources(self) -> list[tuple[str, "SourceDocument"]]:
+        """(part, file) for a version joined from several files, in the order of PART_NAMES;
+        empty when one file holds it all."""
+        documents = {d.pk: d for d in self.sources.all()}
+        if len(documents) < 2:
+            return []
+        return [(label, documents[self.part_documents[part]])
+                for part, label in PART_NAMES.items()
+                if self.part_documents.get(part) in documents]
 
 
 class DisclosureTable(models.Model):

@@ -19,6 +19,7 @@ from django.utils import timezone
 from budgets.codes import parent_code
 from budgets.identities import validate_identities
 from budgets.models import (
+    PART_NAMES,
     Classification,
     Department,
     DepartmentName,
@@ -244,6 +245,17 @@ def _store_narrative(disclosure: Disclosure, data: dict) -> None:
     )
 
 
+def _department_of_lone_unit(region: Region, item: dict) -> Department:
+    """The department a 单位预算 published on its own belongs to (Putuo prints the 部门 and the
+    单位 budget of one body as two files): the department of that name, created — without a
+    code, the unit's code is its own — when the unit's file is read first, so that the 部门
+    file, in whichever order it comes, becomes that department's budget and never a new
+    version of the unit's."""
+    found = department_find(region=region, code=str(item["code"]), name=item["name"])
+    return found or department_get_or_create(region=region, code="", name=item["name"],
+                                    variants=item.get("name_variants") or ())
+
+
 @transaction.atomic
 def disclosures_store(
     *, data: dict, region: Region, document: SourceDocument | None = None,
@@ -259,10 +271,7 @@ def disclosures_store(
     for item in data["disclosures"]:
         parent = department
         if item["scope"] == "unit" and department is None:
-            # A 单位预算 published on its own (Putuo prints the 部门 and the 单位 budget of one
-            # body as two files): the unit of the department of that name, where it is known.
-            parent = department_find(region=region, code=str(item["code"]), name=item["name"])
-            parent = parent if parent is not None and parent.parent_id is None else None
+            parent = _department_of_lone_unit(region, item)
         owner = department_get_or_create(
             region=region, code=str(item["code"]), name=item["name"],
             parent=parent if item["scope"] == "unit" else None,
@@ -270,21 +279,99 @@ def disclosures_store(
         )
         if item["scope"] == "department":
             department = owner
+        base = _version_to_join(owner, year, document)
         disclosure = Disclosure.objects.create(
             department=owner, year=year, version=_next_version(owner, year),
             document=document, title=meta.get("title", ""), name_as_printed=item["name"],
             summary_layout=int(meta.get("summary_layout", 2024)),
         )
-        _store_tables(disclosure, item.get("tables") or {})
-        _store_projects(disclosure, item.get("projects") or [])
-        _store_narrative(disclosure, item)
-        validate_identities(disclosure)
+        printed = parts_printed(item)
+        if "tables" in printed or base is None:
+            _store_tables(disclosure, item.get("tables") or {})
+        if "projects" in printed or base is None:
+            _store_projects(disclosure, item.get("projects") or [])
+        if "narrative" in printed or base is None:
+            _store_narrative(disclosure, item)
         Finding.objects.bulk_create(
             Finding(disclosure=disclosure, rule="reading", message=problem)
             for problem in item.get("reading_problems") or []
         )
+        _record_sources(disclosure, document, printed, base)
+        validate_identities(disclosure)
         stored.append(disclosure)
     return stored
+
+
+def parts_printed(item: dict) -> set[str]:
+    """Which parts of a disclosure a document's record prints (keys of PART_NAMES)."""
+    printed = set()
+    if any((spec or {}).get("rows") for spec in (item.get("tables") or {}).values()):
+        printed.add("tables")
+    if item.get("narrative"):
+        printed.add("narrative")
+    if item.get("projects"):
+        printed.add("projects")
+    return printed
+
+
+def _version_to_join(owner: Department, year: int,
+                     document: SourceDocument | None) -> Disclosure | None:
+    """The latest kept version of the department-year read from another file: a file that
+    lacks a part (a 情况说明 alone, 报表 alone) takes that part from it, in whichever order the
+    files come, so the 情况说明 and the 报表 published as two files make one version."""
+    if document is None:
+        return None
+    return (owner.disclosures.filter(year=year, status__in=[Disclosure.Status.DRAFT,
+                                                            Disclosure.Status.PUBLISHED])
+            .exclude(document=document).exclude(document=None).order_by("-version").first())
+
+
+def _record_sources(disclosure: Disclosure, document: SourceDocument | None, printed: set[str],
+                    base: Disclosure | None) -> None:
+    """Copy from `base` the parts this file does not print, and note which file gave each."""
+    if document is None:
+        return
+    parts = {part: document.pk for part in PART_NAMES}
+    if base is not None:
+        for part in set(PART_NAMES) - printed:
+            PART_COPIES[part](base, disclosure)
+            parts[part] = base.part_documents.get(part, base.document_id)
+    disclosure.part_documents = parts
+    disclosure.save(update_fields=["part_documents"])
+    disclosure.sources.set(set(parts.values()))
+
+
+def _copy_tables(base: Disclosure, disclosure: Disclosure) -> None:
+    _copy_rows(base.tables.all(), disclosure=disclosure)
+    _copy_rows(base.figures.all(), disclosure=disclosure)
+    _copy_rows(base.findings.filter(rule="reading"), disclosure=disclosure)
+
+
+def _copy_narrative(base: Disclosure, disclosure: Disclosure) -> None:
+    _copy_rows(base.sections.all(), disclosure=disclosure)
+    _copy_rows(base.organisation.all(), disclosure=disclosure)
+
+
+def _copy_projects(base: Disclosure, disclosure: Disclosure) -> None:
+    for project in base.projects.prefetch_related("indicators"):
+        indicators = list(project.indicators.all())
+        project.pk, project.disclosure = None, disclosure
+        project.save()
+        _copy_rows(indicators, project=project)
+
+
+def _copy_rows(rows: Iterable, **changes) -> None:
+    copies = []
+    for row in rows:
+        row.pk = None
+        for name, value in changes.items():
+            setattr(row, name, value)
+        copies.append(row)
+    if copies:
+        type(copies[0]).objects.bulk_create(copies)
+
+
+PART_COPIES = {"tables": _copy_tables, "narrative": _copy_narrative, "projects": _copy_projects}
 
 
 @transaction.atomic

@@ -16,6 +16,9 @@ NOISE_CHARS = re.compile(r"[\s\"'“”‘’「」『』()（）\[\]【】〔�
 YEAR = re.compile(r"(?<!\d)(20\d{2})\s*年")
 BUDGET_YEAR = re.compile(r"预算年\s*度\s*[:：]?\s*(20\d{2})")
 CJK = re.compile(r"[\u4e00-\u9fff]")
+PART_NUMBER = re.compile(r"^第[一二三四五六七八九十\d]+部分")  # 第一部分 …
+CLAUSE = re.compile(r"[，。；：:！？,;]")  # a title is followed by words, a sentence by a clause
+PROSE = re.compile(r"[，。；！？,;《》]")
 TITLE_END = re.compile(r"表([(（][^()（）]{1,12}[)）])?$")
 
 
@@ -117,8 +120,11 @@ class Layouts:
     def titled_entity(self, text: str) -> tuple[str, int | None, str] | None:
         """`无锡市应急管理局2026年度部门预算公开` → (name, year, scope), from covers and running
         headers."""
-        match = self.entity_title.match(clean(text))
-        if not match:
+        text = PART_NUMBER.sub("", clean(text))
+        match = self.entity_title.match(text)
+        # A sentence that names the body (`现将…2024年部门预算公开如下：`, `…部门预算收入总额
+        # 196.76万元`) is prose, not a title: a title ends in words, without figures or clauses.
+        if not match or CLAUSE.search(text[match.end():]) or PROSE.search(match["name"]):
             return None
         name = re.sub(r"^.*[:：]", "", match.group("name"))
         name = re.sub(r"\d{4}$", "", name)

@@ -7,7 +7,7 @@ import pytest
 
 from budgets.models import Disclosure
 from budgets.services import disclosures_store, region_get_or_create_path
-from ingest.pipeline import document_data, read_document
+from ingest.reading import document_data, read_document
 
 PUTUO = Path(__file__).parent.parent / "real" / "shanghai-putuo"
 
@@ -24,3 +24,21 @@ def test_a_unit_budget_filed_alone_hangs_under_its_department():
     assert (department.version, unit.version) == (1, 1)
     summary = {f.code: f.printed for f in unit.figures.filter(table="summary", column="total")}
     assert summary["expenditure_grand_total"] != "" and department.figures.exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("order", [("部门", "单位"), ("单位", "部门")])
+def test_the_two_files_give_the_same_department_and_unit_in_either_order(order):
+    region = region_get_or_create_path(["上海市", "普陀区"])
+    for scope in order:
+        data = document_data(read_document(PUTUO / f"2025_上海市普陀区商务委员会_{scope}预算.pdf"))
+        disclosures_store(data=data, region=region)
+    department = Disclosure.objects.get(department__parent__isnull=True)
+    unit = Disclosure.objects.get(department__parent__isnull=False)
+    assert unit.department.parent == department.department
+    assert (department.version, unit.version) == (1, 1)
+    assert department.department.name == "上海市普陀区商务委员会"
+    # the department's own budget is the one whose summary is the department's (larger or equal)
+    totals = {d.pk: d.figures.get(table="summary", code="expenditure_grand_total",
+                                  column="total").amount_yuan for d in (department, unit)}
+    assert totals[department.pk] >= totals[unit.pk]
