@@ -247,6 +247,7 @@ def department_history(request: HttpRequest, region: str, code: str | None = Non
         "region_path": history.comparison.items[-1].region_path,
         "chart": comparisons.history_charts(history),
         "compare_url": _compare_url([i.key for i in history.comparison.items]),
+        "versions": selectors.department_versions(department),
     }
     return render(request, "budgets/history.html", ctx)
 

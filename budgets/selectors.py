@@ -901,3 +901,42 @@ def published_indicators(*, year: int | None = None, region: Region | None = Non
             project__disclosure__department__region_id__in=region.descendant_ids()
         )
     return indicators
+
+
+# --- public versions of a department-year (issue #10) --------------------------------------------
+
+PUBLIC_VERSION_STATUSES = (Disclosure.Status.PUBLISHED, Disclosure.Status.SUPERSEDED)
+
+
+@dataclass
+class YearVersions:
+    year: int
+    versions: list[Disclosure]  # newest version number first
+
+    @property
+    def restored(self) -> bool:
+        """The published version is older than one it replaced (an earlier version was
+        deliberately put back): the public should see that the numbers went back."""
+        published = [v for v in self.versions if v.status == Disclosure.Status.PUBLISHED]
+        return bool(published) and published[0].version < self.versions[0].version
+
+
+def department_versions(department: Department) -> list[YearVersions]:
+    """Every public version (published or superseded, never drafts or discarded) of every year
+    of a department, newest year first: the version list of its history page."""
+    years: dict[int, list[Disclosure]] = defaultdict(list)
+    for disclosure in (Disclosure.objects.filter(department=department,
+                                                 status__in=PUBLIC_VERSION_STATUSES)
+                       .select_related("department__region").order_by("-year", "-version")):
+        years[disclosure.year].append(disclosure)
+    return [YearVersions(year=year, versions=versions) for year, versions in years.items()]
+
+
+def public_version(*, region: str, year: int, version: int, code: str | None = None,
+                   pk: int | None = None) -> Disclosure | None:
+    """One public version of a department-year named in a URL; None for drafts and discarded
+    versions, which the public never sees."""
+    return (Disclosure.objects.select_related("department__region", "department__parent",
+                                              "document")
+            .filter(department_lookup(region=region, code=code, pk=pk), year=year,
+                    version=version, status__in=PUBLIC_VERSION_STATUSES).first())

@@ -22,6 +22,7 @@ def department_patterns() -> list:
             path(department, views.department_latest, name="department-latest"),
             path(year, views.department_detail, name="department-detail"),
             path(year + "source/", views.department_source, name="department-source"),
+            path(year + "v<int:version>/", views.department_version, name="department-version"),
             path(year + "lines.csv", views.department_lines_csv, name="department-lines-csv"),
             path(year + "indicators.csv", views.department_indicators_csv,
                  name="department-indicators-csv"),

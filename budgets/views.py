@@ -92,6 +92,7 @@ def department_detail(request: HttpRequest, region: str, year: int, code: str | 
         "disclosure": disclosure,
         "department": disclosure.department,
         "region_path": selectors.region_paths()[disclosure.department.region_id],
+        "part_sources": disclosure.part_sources(),
         "previous": previous,
         "years": selectors.department_years(disclosure),
         "versions": selectors.version_history(disclosure),
@@ -131,11 +132,36 @@ def department_detail(request: HttpRequest, region: str, year: int, code: str | 
 
 
 @require_GET
+def department_version(request: HttpRequest, region: str, year: int, version: int,
+                       code: str | None = None, pk: int | None = None) -> HttpResponse:
+    """One version of a department-year, published or superseded, at its own URL, so that
+    what the public once saw stays citable after it is replaced. Drafts and discarded versions
+    are 404."""
+    disclosure = selectors.public_version(region=region, year=year, version=version, code=code,
+                                          pk=pk)
+    if disclosure is None:
+        raise Http404("没有这个公开版本")
+    ctx = {
+        "disclosure": disclosure,
+        "department": disclosure.department,
+        "region_path": selectors.region_paths()[disclosure.department.region_id],
+        "versions": selectors.version_history(disclosure),
+        "current": selectors.published_disclosure(region=region, year=year, code=code, pk=pk),
+        "tables": selectors.disclosure_tables(disclosure),
+        "printed_tables": selectors.printed_tables(disclosure),
+    }
+    return render(request, "budgets/version.html", ctx)
+
+
+@require_GET
 def department_source(request: HttpRequest, region: str, year: int, code: str | None = None,
                       pk: int | None = None) -> FileResponse:
-    """The original file, always as an attachment (never rendered inline by the browser)."""
+    """The original file, always as an attachment (never rendered inline by the browser);
+    `?file=<id>` picks one of the files a version joined from several was read from."""
     disclosure = _published_or_404(region, year, code, pk)
     document = disclosure.document
+    if chosen := request.GET.get("file", ""):
+        document = disclosure.sources.filter(pk=int(chosen)).first() if chosen.isdigit() else None
     if document is None or not document.file:
         raise Http404("原始文件未保存")
     suffix = PurePath(document.original_name).suffix.lower()
