@@ -22,11 +22,12 @@ sample-data: install
 	$(PY) manage.py ingest samples/gaoxin_106_2024.pdf --publish --region 河北省/唐山市/唐山高新技术产业开发区
 	$(PY) manage.py ingest samples/cangzhou_313_2024.pdf --publish --region 河北省/沧州市/沧州经济开发区
 
-# The django-tasks database worker reads uploaded documents in the background; it stops with
-# the web server (Ctrl-C).
+# The django-tasks database worker reads uploaded documents in the background, and every 15 s
+# a sweep queues again the jobs of a worker that died; both stop with the web server (Ctrl-C).
 run: sample-data
 	$(PY) manage.py db_worker --no-reload & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(PY) manage.py requeue_stale_jobs --every 15 & sweeper=$$!; \
+	trap 'kill $$worker $$sweeper 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver 127.0.0.1:8000
 
 # Chromium, a CJK font and LibreOffice (Debian packages) where missing, then the suite.

@@ -2,8 +2,8 @@
 much of what it prints was read, and how long it took. Plain functions, no printing; the
 `check_documents` management command prints them.
 
-One file, end to end (`check_file`): read (`pipeline.read_document`) → records
-(`pipeline.document_data`) → stored (`budgets.services.disclosures_store`, under a temporary
+One file, end to end (`check_file`): read (`reading.read_document`) → records
+(`reading.document_data`) → stored (`budgets.services.disclosures_store`, under a temporary
 region, inside `transaction.atomic()`) → identities checked (by `disclosures_store`) → the
 findings counted → rolled back (`transaction.set_rollback(True)`). Nothing stays in the
 database; the timing covers every step up to the identity checks.
@@ -276,7 +276,7 @@ def _describe(report: FileReport, data: dict) -> None:
 
 def check_file(path, *, max_bytes: int | None = None) -> FileReport:
     """Read one file end to end, store nothing, and report what was read (module docstring)."""
-    from ingest.pipeline import document_data, read_document
+    from ingest.reading import document_data, read_document
 
     path = Path(path)
     report = FileReport(file=str(path), format=path.suffix.lower().lstrip("."))

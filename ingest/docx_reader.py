@@ -7,6 +7,7 @@ from docx.table import Table as DocxTable
 from docx.text.paragraph import Paragraph as DocxParagraph
 
 from ingest.extract import ExtractedDocument, Paragraph, Table, squeeze
+from ingest.filetype import check_office_parts
 
 PAGE_BREAK = qn("w:br")
 
@@ -20,6 +21,9 @@ def _breaks_page(element) -> bool:
 
 
 def read_docx(path) -> ExtractedDocument:
+    # python-docx reads every part whole and builds its tree at once: refuse an oversized part
+    # before it does (filetype.check_office_parts).
+    check_office_parts(path)
     document = Document(str(path))
     blocks, page = [], 1
     for element in document.element.body.iterchildren():

@@ -7,7 +7,6 @@ import logging
 import shutil
 import tempfile
 import time
-from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,16 +16,12 @@ from django.db import transaction
 
 from budgets.models import Disclosure, Region, SourceDocument
 from budgets.services import disclosure_publish, disclosures_store
-from ingest.docx_reader import read_docx
-from ingest.extract import ExtractedDocument, UnreadableDocument
-from ingest.filetype import detect_format
-from ingest.pdf_reader import read_pdf
-from ingest.recognise import recognise
-from ingest.records import part_records
-from ingest.xlsx_reader import read_xlsx
+from ingest import sandbox
+from ingest.extract import UnreadableDocument
+from ingest.reading import Progress
+from ingest.review import region_mismatch
 
 logger = logging.getLogger(__name__)
-READERS = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx}
 
 
 @dataclass
@@ -35,6 +30,8 @@ class IngestResult:
     disclosures: list[Disclosure] = field(default_factory=list)
     duplicate_of: SourceDocument | None = None
     seconds: float = 0.0
+    # Drafts not published although asked: (disclosure, why it does not match its region).
+    held: list[tuple[Disclosure, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -49,52 +46,17 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-Progress = Callable[[str, int | None, int | None], None]
-
-
-def read_document(path: Path, backend: str = "pdfium",
-                  progress: Progress | None = None) -> ExtractedDocument:
-    kind = detect_format(path)
-    if kind == "pdf":
-        on_page = (lambda n, total: progress("reading", n, total)) if progress else None
-        return read_pdf(path, backend=backend, on_page=on_page)
-    if progress:
-        progress("reading", None, None)
-    return READERS[kind](path)
-
-
-def document_data(extracted: ExtractedDocument, *, expected_year: int | None = None,
-                  expected_code: str | None = None) -> dict:
-    """Recognised records of one document, in the shape `disclosures_store` takes. Refused
-    only when no part of any disclosure is found, or when it is not the one expected."""
-    parts = recognise(extracted)
-    if not parts:
-        raise UnreadableDocument(
-            "文件中没有找到部门预算公开表（收支总表、收入总表……）、也没有可归属的情况说明或绩效目标表，"
-            "不是部门预算公开文件")
-    department = parts[0]
-    if not department.name and not department.code:
-        raise UnreadableDocument("文件中没有找到编制部门或单位名称（编制部门、单位名称、封面等）")
-    if department.year is None:
-        raise UnreadableDocument("文件中没有找到预算年度（表题、预算年度或封面）")
-    if expected_year and department.year != expected_year:
-        raise UnreadableDocument(f"文件是 {department.year} 年度预算，不是所选的 {expected_year} 年度")
-    if expected_code and department.code and department.code != expected_code:
-        raise UnreadableDocument(
-            f"文件属于部门 {department.code} {department.name}，不是所选部门 {expected_code}")
-    disclosures = []
-    for part in parts:
-        records = part_records(part)
-        if len(part.years_seen) > 1:
-            records[0]["reading_problems"].append(f"表题中的预算年度不一致：{sorted(part.years_seen)}")
-        disclosures += records
-    return {"document": {"year": department.year, "summary_layout": summary_layout(disclosures[0]),
-                         "title": ""}, "disclosures": disclosures}
-
-
-def summary_layout(record: dict) -> int:
-    codes = {row[0] for row in record["tables"].get("summary", {}).get("rows", [])}
-    return 2023 if codes & {"business", "superior_subsidy", "subordinate_remittance"} else 2024
+def publish_where_region_matches(disclosures: list[Disclosure],
+                                 user=None) -> list[tuple[Disclosure, str]]:
+    """Publish each draft whose printed names fit the region it is filed under; the others
+    stay drafts, with the reason (a superuser may publish them from the review page)."""
+    held = []
+    for disclosure in disclosures:
+        if reason := region_mismatch(disclosure):
+            held.append((disclosure, reason))
+        else:
+            disclosure_publish(disclosure=disclosure, user=user)
+    return held
 
 
 @contextmanager
@@ -163,23 +125,29 @@ def ingest_document(document: SourceDocument, *, publish: bool = False, user=Non
     earlier = already_read(document)
     if earlier is not None:
         document.status, result.duplicate_of = SourceDocument.Status.DUPLICATE, earlier
-        document.error = f"与已读取的文件“{earlier.original_name}”完全相同（SHA-256 一致），未重复读取"
+        # The name of a file filed under another region is not for this region's staff.
+        named = f"“{earlier.original_name}”" if earlier.region_id == document.region_id \
+            else "（其他地区）"
+        document.error = f"与已读取的文件{named}完全相同（SHA-256 一致），未重复读取"
         document.save(update_fields=["status", "error"])
         result.seconds = time.perf_counter() - started
         return result
     try:
         with local_path(document.file) as path:
-            extracted = read_document(path, backend=backend, progress=progress)
-        document.format, document.page_count = extracted.format, extracted.page_count
-        data = document_data(extracted, expected_year=expected_year, expected_code=expected_code)
+            # read_document and document_data run in a child process with memory and time
+            # limits (ingest/sandbox.py); storing stays here.
+            reading = sandbox.read(path, backend=backend, expected_year=expected_year,
+                                   expected_code=expected_code, progress=progress)
+        if reading.format:  # the file could be opened, whether or not a disclosure was found
+            document.format, document.page_count = reading.format, reading.page_count
+        data = reading.data()  # or the reason it could not be read, raised here
         if progress:
             progress("checking", None, None)
         with transaction.atomic():
             result.disclosures = disclosures_store(data=data, region=document.region,
                                                    document=document)
             if publish:
-                for disclosure in result.disclosures:
-                    disclosure_publish(disclosure=disclosure, user=user)
+                result.held = publish_where_region_matches(result.disclosures, user)
         document.status = SourceDocument.Status.STORED
     except UnreadableDocument as exc:
         document.status, document.error = SourceDocument.Status.FAILED, str(exc)

@@ -74,6 +74,9 @@ class Part:
     project_tables: list[tuple[str, Table, list[Table]]] = field(default_factory=list)
     other_tables: list[Table] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
+    # The part this one prints again (a file repeating a disclosure): whose name it takes
+    # when it prints none of its own.
+    copy_of: "Part | None" = None
 
 
 @dataclass
@@ -363,6 +366,7 @@ class Recogniser:
         name = pending.entity
         part = self.parts[-1] if self.parts else None
         scope = pending.match.scope
+        copy_of = None
         if part is not None and part.tables:
             differs = (name and part.names_seen and _same_body(name) not in
                        {_same_body(n) for n in part.names_seen}) or \
@@ -371,9 +375,11 @@ class Recogniser:
                  and pending.code != part.code)
             if differs:
                 part = None
+            elif self._printed_again(part, pending):
+                part, copy_of = None, part
         if part is None or (not part.tables and part.scope != (scope or part.scope)):
             if part is None or part.tables:
-                part = Part(scope=scope or self.document_scope or "department")
+                part = Part(scope=scope or self.document_scope or "department", copy_of=copy_of)
                 self.parts.append(part)
             else:
                 part.scope = scope or part.scope
@@ -384,6 +390,13 @@ class Recogniser:
         if pending.code and not part.code:
             part.code = pending.code
         return part
+
+    def _printed_again(self, part: Part, pending: Pending) -> bool:
+        """The title of a table the part has already read, met again after other tables:
+        the document starts over (the same disclosure printed twice), it does not continue."""
+        existing = part.tables.get(pending.match.kind)
+        return existing is not None and existing is not self.table and \
+            normalise(existing.title) == normalise(pending.title)
 
     def _label_names(self, block: Table) -> None:
         """`部门名称 | 北京市司法局` printed as two cells of a grid (Beijing's 13表), and the
@@ -431,6 +444,8 @@ class Recogniser:
             part.name = part.names_seen.most_common(1)[0][0]
         elif first and (names := self.document_names or self.label_names or self.cover_names):
             part.name = names.most_common(1)[0][0]
+        elif part.copy_of is not None:
+            part.name, part.code = part.copy_of.name, part.code or part.copy_of.code
         years = Counter(part.years_seen) or self.document_years or self.weak_years
         if years:
             part.year = years.most_common(1)[0][0]

@@ -1,5 +1,5 @@
-"""Reads for the staff review page: a draft's tables as read, its findings, and what it changes
-against the published version of the same department and year."""
+"""Reads for the staff review page: a draft's tables as read and its findings (what it
+changes against the published version is in `ingest.review`)."""
 
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -85,73 +85,6 @@ def review_tables(disclosure: Disclosure) -> tuple[list[ReviewTable], list[Revie
             anchor = ""
         findings.append(ReviewFinding(finding=finding, anchor=anchor))
     return tables, findings
-
-
-@dataclass
-class FigureChange:
-    table: str
-    code: str
-    name: str
-    column: str
-    before: Decimal | None
-    after: Decimal | None
-
-    @property
-    def table_label(self) -> str:
-        return TABLE_LABELS.get(self.table, self.table)
-
-    @property
-    def column_label(self) -> str:
-        return COLUMN_LABELS.get(self.column, self.column)
-
-    @property
-    def difference(self) -> Decimal | None:
-        if self.before is None or self.after is None:
-            return None
-        return self.after - self.before
-
-
-@dataclass
-class Comparison:
-    published: Disclosure | None
-    added: list[FigureChange] = field(default_factory=list)
-    removed: list[FigureChange] = field(default_factory=list)
-    changed: list[FigureChange] = field(default_factory=list)
-
-    @property
-    def is_same(self) -> bool:
-        return not (self.added or self.removed or self.changed)
-
-
-def _cells(disclosure: Disclosure) -> dict[tuple[str, str, str], tuple[str, Decimal]]:
-    return {(f.table, f.code, f.column): (f.name, f.amount)
-            for f in disclosure.figures.only("table", "code", "column", "name", "amount")}
-
-
-def compare_with_published(disclosure: Disclosure) -> Comparison:
-    """Figures added, removed and changed against the published version of the same year."""
-    published = (Disclosure.objects.published()
-                 .filter(department=disclosure.department, year=disclosure.year)
-                 .exclude(pk=disclosure.pk).first())
-    comparison = Comparison(published=published)
-    if published is None:
-        return comparison
-    new, old = _cells(disclosure), _cells(published)
-    order = {kind: i for i, kind in enumerate(TableKind.values)}
-    for key in sorted(new.keys() | old.keys(), key=lambda k: (order.get(k[0], 99), k[1], k[2])):
-        table, code, column = key
-        before, after = old.get(key), new.get(key)
-        name = (after or before)[0]
-        change = FigureChange(table=table, code=code, name=name, column=column,
-                              before=before[1] if before else None,
-                              after=after[1] if after else None)
-        if before is None:
-            comparison.added.append(change)
-        elif after is None:
-            comparison.removed.append(change)
-        elif before[1] != after[1]:
-            comparison.changed.append(change)
-    return comparison
 
 
 def document_disclosures(document: SourceDocument) -> QuerySet[Disclosure]:

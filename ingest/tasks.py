@@ -1,7 +1,10 @@
 """The background task that reads one uploaded document, for both queues.
 
 `run_job` runs on django-tasks (database backend, `manage.py db_worker`; `make run`);
-`run_job_celery` on Celery with Redis (docker-compose). Both only call `services.job_run`.
+`run_job_celery` on Celery with Redis (docker-compose). Both only call `services.job_run`,
+which first re-queues jobs whose worker died (`services.requeue_stale_jobs`); with Celery, beat
+also runs that every 15 s (`requeue_stale_jobs_celery`), with django-tasks
+`manage.py requeue_stale_jobs --every 15` does.
 """
 
 from django_tasks import task
@@ -18,3 +21,9 @@ def run_job(job_id: int) -> str:
 @app.task(name="ingest.run_job")
 def run_job_celery(job_id: int) -> str:
     return services.job_run(job_id).status
+
+
+@app.task(name="ingest.requeue_stale_jobs")
+def requeue_stale_jobs_celery() -> int:
+    """Run by Celery beat every 15 s (settings.CELERY_BEAT_SCHEDULE): jobs whose worker died."""
+    return len(services.requeue_stale_jobs())

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets.models import Disclosure, Region, SourceDocument
-from ingest import permissions, selectors, services
+from ingest import permissions, review, selectors, services
 from ingest.forms import UploadForm
 from ingest.models import IngestJob
 from ingest.permissions import staff_required
@@ -134,7 +134,8 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
         tables, findings = selectors.review_tables(disclosure)
         items.append({
             "disclosure": disclosure, "tables": tables, "findings": findings,
-            "comparison": selectors.compare_with_published(disclosure),
+            "comparison": review.publish_changes(disclosure)
+            if disclosure.status == Disclosure.Status.DRAFT else None,
         })
     ctx = {
         "document": document,
@@ -146,28 +147,64 @@ def document_review(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "ingest/review.html", ctx)
 
 
-def _document_action(request: HttpRequest, pk: int, action, done: str) -> HttpResponse:
-    """Publish or discard a whole uploaded document, then back to its review page."""
+def _drafts(document: SourceDocument) -> list[Disclosure]:
+    return [d for d in selectors.document_disclosures(document)
+            if d.status == Disclosure.Status.DRAFT]
+
+
+def _confirm_page(request: HttpRequest, document: SourceDocument, action: str,
+                  status: int = 200) -> HttpResponse:
+    """The first POST: what the decision changes, with the form that confirms it."""
+    drafts = _drafts(document)
+    if not drafts:
+        messages.error(request, "这份文件没有待审核的草稿")
+        return redirect("ingest:document-review", pk=document.pk)
+    changes = [review.publish_changes(d) for d in drafts]
+    mismatch = any(c.region_mismatch for c in changes)
+    ctx = {
+        "document": document, "action": action, "changes": changes,
+        "any_older": any(c.is_older for c in changes),
+        "any_mismatch": mismatch,
+        # a mismatch is overridden by a superuser with a reason, by nobody else
+        "blocked": action == "publish" and mismatch and not request.user.is_superuser,
+    }
+    return render(request, "ingest/confirm.html", ctx, status=status)
+
+
+def _document_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    """Publish or discard a whole uploaded document: the first POST shows the confirmation
+    page, a second one with confirm=1 does it, then back to the review page."""
     document = permissions.document_or_404(request.user, pk)
+    if request.POST.get("confirm") != "1":
+        return _confirm_page(request, document, action)
     try:
-        changed = action(document=document, user=request.user)
+        if action == "publish":
+            changed = services.document_publish(
+                document=document, user=request.user,
+                allow_older=request.POST.get("allow_older") == "1",
+                region_override=request.POST.get("override_reason", ""))
+        else:
+            changed = services.document_discard(document=document, user=request.user)
     except ValueError as exc:
         messages.error(request, str(exc))
-    else:
-        messages.success(request, done + "、".join(str(d) for d in changed))
+        if not _drafts(document):  # decided meanwhile, e.g. in another tab
+            return redirect("ingest:document-review", pk=document.pk)
+        return _confirm_page(request, document, action, status=400)
+    done = "已公开：" if action == "publish" else "已废弃："
+    messages.success(request, done + "、".join(str(d) for d in changed))
     return redirect("ingest:document-review", pk=document.pk)
 
 
 @require_POST
 @staff_required
 def document_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    return _document_action(request, pk, services.document_publish, "已公开：")
+    return _document_action(request, pk, "publish")
 
 
 @require_POST
 @staff_required
 def document_discard(request: HttpRequest, pk: int) -> HttpResponse:
-    return _document_action(request, pk, services.document_discard, "已废弃：")
+    return _document_action(request, pk, "discard")
 
 
 def render_page_png(document: SourceDocument, number: int) -> bytes:

@@ -51,6 +51,9 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before sessions, login throttling and views: a control character (NUL) in a path, query
+    # or form answers 400 here instead of a database error deeper in.
+    "portal.middleware.ControlCharacterMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -148,6 +151,12 @@ AXES_COOLOFF_TIME = timedelta(hours=float(env("AXES_COOLOFF_HOURS", "1")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Password spraying (one address, many user names, few tries each): after
+# AXES_ADDRESS_FAILURE_LIMIT failed logins from one address, whatever the user names, the address
+# is locked for AXES_COOLOFF_HOURS too. Larger than the per-user limit, as a bureau's staff may
+# share one office address; 0 turns it off. portal/login_throttle.py.
+AXES_ADDRESS_FAILURE_LIMIT = int(env("AXES_ADDRESS_FAILURE_LIMIT", "15"))
+AXES_HANDLER = "portal.login_throttle.AddressThrottlingHandler"
 if env("AXES_PROXY_COUNT"):
     AXES_IPWARE_PROXY_COUNT = int(env("AXES_PROXY_COUNT"))
     AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR")
@@ -161,6 +170,22 @@ if INGEST_QUEUE not in {"tasks", "celery", "immediate"}:
     raise RuntimeError(f"INGEST_QUEUE must be tasks, celery or immediate, not {INGEST_QUEUE!r}")
 # A queued or running job with no sign of life for this long (a worker that died) may be retried.
 INGEST_JOB_STALE_SECONDS = int(env("INGEST_JOB_STALE_SECONDS", "600"))
+# Every document is read in a child process with hard limits (ingest/sandbox.py): address space
+# (RLIMIT_AS) and wall time base + per page, at most max; over a limit the child is killed and the
+# job fails with the reason, the worker goes on. INGEST_SANDBOX=0 reads in the worker itself.
+INGEST_SANDBOX = env("INGEST_SANDBOX", "1") not in {"0", "false", "False", "no"}
+INGEST_MEMORY_LIMIT_MB = int(env("INGEST_MEMORY_LIMIT_MB", "1024"))
+INGEST_SECONDS_BASE = float(env("INGEST_SECONDS_BASE", "60"))
+INGEST_SECONDS_PER_PAGE = float(env("INGEST_SECONDS_PER_PAGE", "2"))
+INGEST_SECONDS_MAX = float(env("INGEST_SECONDS_MAX", "1800"))
+# One XML part of a DOCX/XLSX larger than this uncompressed is refused before it is parsed.
+INGEST_OOXML_PART_MAX_MB = float(env("INGEST_OOXML_PART_MAX_MB", "40"))
+# A running job signs life this often while its document is read; one silent for
+# INGEST_JOB_DEAD_SECONDS lost its worker and is queued again, up to INGEST_JOB_MAX_ATTEMPTS
+# attempts in all (then failed with the reason).
+INGEST_HEARTBEAT_SECONDS = float(env("INGEST_HEARTBEAT_SECONDS", "5"))
+INGEST_JOB_DEAD_SECONDS = float(env("INGEST_JOB_DEAD_SECONDS", "45"))
+INGEST_JOB_MAX_ATTEMPTS = int(env("INGEST_JOB_MAX_ATTEMPTS", "3"))
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", "redis://127.0.0.1:6379/0")
 CELERY_TASK_IGNORE_RESULT = True
@@ -168,6 +193,10 @@ CELERY_TASK_ACKS_LATE = True  # a task whose worker died is handed out again, no
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1  # documents are slow: one at a time per process
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# `celery -A portal beat` (or a worker started with -B) looks for jobs whose worker died.
+CELERY_BEAT_SCHEDULE = {
+    "ingest-requeue-stale-jobs": {"task": "ingest.requeue_stale_jobs", "schedule": 15.0},
+}
 
 # Content-Security-Policy sent with every response (portal/middleware.py): no inline script or
 # style anywhere, no framing.

@@ -1,6 +1,6 @@
 """A bureau user's whole day in a real browser: log in, upload a PDF, watch it being read by the
-django-tasks database worker, review it beside its source pages, publish, and find the new
-figures on the public page and in its CSV.
+django-tasks database worker, review it beside its source pages, publish (confirming what
+changes), and find the new figures on the public page and in its CSV.
 
 The worker is django-tasks' own `db_worker` loop, run in a thread of this process against the
 live server's test database (a file on SQLite, see portal/settings.py).
@@ -128,7 +128,12 @@ def browse(browser, base: str, pdf: Path, public_url: str, tmp_path: Path) -> tu
         page.wait_for_function("img => img.complete && img.naturalWidth > 800",
                                arg=image.element_handle())
 
-        page.get_by_role("button", name="公开").click()
+        # Publishing asks first, with what changes (issue #10), and only the second click does it.
+        page.get_by_role("button", name="公开", exact=True).click()
+        expect(page.locator("h1")).to_contain_text("确认公开")
+        expect(page.locator(".comparison-summary")).to_contain_text("变动 1 项")
+        expect(page.locator("table.changes")).to_contain_text("206.76 万元")
+        page.get_by_role("button", name="确认公开").click()
         expect(page.locator(".messages")).to_contain_text("已公开")
         expect(page.locator(".review-disclosure .status").first).to_have_text("已公开")
 

@@ -2,6 +2,9 @@
 is kept with its error, and what was published before stays as it was."""
 
 import io
+import random
+import struct
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -32,7 +35,48 @@ def bad_files(tmp_path_factory, rendered):
         "zip bomb .docx": (bad_inputs.write_zip_bomb_docx(out / "bomb.docx"), "压缩炸弹"),
         "XLSX with formulas": (bad_inputs.write_xlsx_with_formulas(data, out / "f.xlsx"), "公式"),
         "unrelated PDF": (bad_inputs.write_unrelated_pdf(out / "timetable.pdf"), "不是部门预算公开文件"),
+        # Issue #10: 3 MB inflating to 283 MB at 94:1, inside the zip-bomb guard; it once took a
+        # worker to 5.2 GB for 9 minutes.
+        "oversized DOCX part": (write_oversized_part_docx(out / "inflating.docx", 283),
+                                "word/document.xml 解压后超过 283 MB，大于单个部件的上限 40 MB"),
+        "lying zip directory": (write_lying_directory_docx(out / "lying.docx"), "损坏或不完整"),
     }
+
+
+MB = 1024 * 1024
+
+
+def write_oversized_part_docx(path: Path, megabytes: int) -> Path:
+    """A DOCX whose word/document.xml inflates to `megabytes` MB at about 94:1: each MB is 10 KB
+    of random hex and spaces. The zip directory states the true size."""
+    head = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?><w:document '
+            f'xmlns:w="{bad_inputs.WORD_NS}"><w:body><w:p><w:r><w:t>').encode()
+    noise = random.Random(10)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        archive.writestr("[Content_Types].xml", bad_inputs.CONTENT_TYPES)
+        archive.writestr("_rels/.rels", bad_inputs.PACKAGE_RELS)
+        with archive.open("word/document.xml", "w") as member:
+            member.write(head)
+            for _ in range(megabytes):
+                text = noise.randbytes(5000).hex().encode()
+                member.write(text + b" " * (MB - len(text)))
+            member.write(b"</w:t></w:r></w:p></w:body></w:document>")
+    return path
+
+
+def write_lying_directory_docx(path: Path) -> Path:
+    """The same kind of DOCX (48 MB of XML), its zip directory rewritten to say document.xml is
+    1 KB: past the bomb guard and the part cap by the directory, not by its content."""
+    raw = bytearray(write_oversized_part_docx(path, 48).read_bytes())
+    name = b"word/document.xml"
+    entry = raw.index(b"PK\x01\x02")  # the central directory's entries
+    while raw[entry + 46:entry + 46 + len(name)] != name:
+        entry = raw.index(b"PK\x01\x02", entry + 4)
+    raw[entry + 24:entry + 28] = struct.pack("<I", 1024)  # uncompressed size
+    path.write_bytes(bytes(raw))
+    with zipfile.ZipFile(path) as archive:
+        assert archive.getinfo(name.decode()).file_size == 1024
+    return path
 
 
 @pytest.fixture
@@ -48,6 +92,7 @@ def published_state():
 
 @pytest.mark.parametrize("case", ["text renamed .pdf", "encrypted PDF", "image-only PDF",
                                   "truncated PDF", "zip bomb .docx", "XLSX with formulas",
+                                  "oversized DOCX part", "lying zip directory",
                                   "unrelated PDF"])
 def test_bad_input_is_refused_clearly_and_loses_nothing(case, bad_files, published):
     path, reason = bad_files[case]

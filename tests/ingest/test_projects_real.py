@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from ingest.extract import Table
-from ingest.pipeline import read_document
 from ingest.projects import FORM_NAME, project_grid_kind, projects_from_grids
+from ingest.reading import read_document
 from ingest.recognise import trimmed
 
 REAL = Path(__file__).resolve().parent.parent / "real"

@@ -23,7 +23,7 @@ from budgets.models import Finding, Region
 from budgets.schema import TABLE_COLUMNS
 from budgets.services import disclosures_store
 from ingest.extract import UnreadableDocument
-from ingest.pipeline import document_data, read_document
+from ingest.reading import document_data, read_document
 
 REAL = Path(__file__).resolve().parents[1] / "real"
 TRUTH_DIR = REAL / "truth"

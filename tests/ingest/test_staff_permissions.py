@@ -90,8 +90,8 @@ def test_a_grant_covers_the_sub_regions(client, django_user_model, luotai_job):
     for label, (method, url) in object_urls(luotai_job).items():
         if method == "get":
             assert getattr(client, method)(url).status_code == 200, label
-    assert client.post(reverse("ingest:document-publish", args=[luotai_job.document_id])
-                       ).status_code == 302
+    assert client.post(reverse("ingest:document-publish", args=[luotai_job.document_id]),
+                       {"confirm": "1"}).status_code == 302
     assert Disclosure.objects.get().status == Disclosure.Status.PUBLISHED
 
 

@@ -94,7 +94,8 @@ def test_publishing_supersedes_the_previous_version_at_once(staff, client, sampl
                                                             changed_pdf):
     old = Disclosure.objects.published().get(department__code="711", year=2024)
     job = upload(staff, changed_pdf)
-    response = staff.post(reverse("ingest:document-publish", args=[job.document_id]))
+    response = staff.post(reverse("ingest:document-publish", args=[job.document_id]),
+                          {"confirm": "1"})
     assert response.status_code == 302
     new = Disclosure.objects.get(document=job.document)
     old.refresh_from_db()
@@ -108,14 +109,15 @@ def test_publishing_supersedes_the_previous_version_at_once(staff, client, sampl
     entry = AuditEntry.objects.get(action=AuditEntry.Action.PUBLISHED)
     assert entry.user == staff.user and entry.object_id == str(new.pk)
     assert entry.details["superseded"] == [old.pk]
-    again = staff.post(reverse("ingest:document-publish", args=[job.document_id]), follow=True)
+    again = staff.post(reverse("ingest:document-publish", args=[job.document_id]),
+                       {"confirm": "1"}, follow=True)
     assert "没有待审核的草稿" in again.content.decode()
     assert AuditEntry.objects.filter(action=AuditEntry.Action.PUBLISHED).count() == 1
 
 
 def test_discarding_keeps_the_published_version(staff, client, sample_data, changed_pdf):
     job = upload(staff, changed_pdf)
-    staff.post(reverse("ingest:document-discard", args=[job.document_id]))
+    staff.post(reverse("ingest:document-discard", args=[job.document_id]), {"confirm": "1"})
     draft = Disclosure.objects.get(document=job.document)
     assert draft.status == Disclosure.Status.DISCARDED
     published = Disclosure.objects.published().get(department__code="711", year=2024)
@@ -140,6 +142,7 @@ def test_publish_needs_the_csrf_token(client, django_user_model, changed_pdf, sa
     job = upload(client, changed_pdf)
     strict = Client(enforce_csrf_checks=True)
     strict.force_login(user)
-    response = strict.post(reverse("ingest:document-publish", args=[job.document_id]))
+    response = strict.post(reverse("ingest:document-publish", args=[job.document_id]),
+                           {"confirm": "1"})
     assert response.status_code == 403
     assert Disclosure.objects.get(document=job.document).status == Disclosure.Status.DRAFT
