@@ -128,6 +128,7 @@ class Layouts:
             return None
         name = re.sub(r"^.*[:：]", "", match.group("name"))
         name = re.sub(r"\d{4}$", "", name)
+        name = re.sub(r"(?<=.{4})(部门|单位)$", "", name)  # `北京市信访办公室部门2026年度部门预算`
         if not self.body_suffix.search(name):
             return None
         year = match.group("year")

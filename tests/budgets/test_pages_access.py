@@ -50,7 +50,7 @@ class TestDraftsAndSuperseded:
         disclosure_publish(disclosure=new)
         html = client.get(url(LUTAI_SLUG, "711")).content.decode()
         assert "200.00" in html and "196.76" not in html
-        assert "第 2 版 · 已公开" in html and "第 1 版 · 已被替换" in html
+        assert "第 2 版 · 已公开" in html and "第 1 版</a> · 已被替换" in html
 
     def test_unpublished_figures_are_in_no_public_list_or_download(self, sample_data, client):
         draft = store_711(2025, total="999.99", publish=False)

@@ -155,12 +155,12 @@ def test_prose_only_document_is_no_tables(tmp_path):
 
 def test_records_without_the_nine_tables_are_no_tables(folder, monkeypatch):
     """A 情况说明 read as narrative only: stored, checked and timed, but not a file read."""
-    import ingest.pipeline
+    import ingest.reading
 
     prose_only = {"document": {"year": 2024, "title": "", "summary_layout": 2024},
                   "disclosures": [{"scope": "department", "code": "", "name": "某某局",
                                    "tables": {}, "reading_problems": []}]}
-    monkeypatch.setattr(ingest.pipeline, "document_data", lambda extracted: prose_only)
+    monkeypatch.setattr(ingest.reading, "document_data", lambda extracted: prose_only)
     out = check(folder / f"{LUOTAI}.pdf")
     assert out.splitlines()[1].startswith("无表") and "某某局" in out
     assert "files 1: read 0, no-tables 1, refused 0" in out

@@ -206,8 +206,9 @@ def test_a_worker_killed_mid_read_takes_its_reader_along_and_the_job_is_queued_a
         if worker.poll() is None:
             worker.kill()
             worker.wait()
-    # Its read had seconds to go: the reader ends with its worker, not when it is done.
-    assert all(gone(pid, within=2) for pid in reading), "a reading process outlived its worker"
+    # Its read had more than ten seconds to go: the reader ends with its worker, not when it is
+    # done (a few seconds allowed for a loaded machine: the fork server notices, then exits).
+    assert all(gone(pid, within=6) for pid in reading), "a reading process outlived its worker"
     job = IngestJob.objects.get(pk=job_id)
     assert (job.status, job.attempts) == (Status.RUNNING, 1)
 

@@ -73,6 +73,13 @@ def test_names_units_and_years_from_the_lines_around_the_tables():
     assert lay.titled_entity("无锡市应急管理局2026年度部门预算公开") == (
         "无锡市应急管理局", 2026, "department")
     assert lay.titled_entity("附件：北京市审计局 2026 年度部门预算报表")[0] == "北京市审计局"
+    # the scope word printed after the name too (Beijing 情况说明 covers)
+    assert lay.titled_entity("北京市信访办公室部门 2026 年度部门预算")[0] == "北京市信访办公室"
+    # a sentence naming the body is prose, not a title
+    assert lay.titled_entity("第一部分 河北唐山芦台经济开发区群工部 2024 年部门预算信息公开")[0] == \
+        "河北唐山芦台经济开发区群工部"
+    assert lay.titled_entity("现将河北唐山芦台经济开发区群工部2024年部门预算公开如下：") is None
+    assert lay.titled_entity("（一）收入情况：群工部2024年部门预算收入总额196.76万元，全部为") is None
 
 
 def test_amounts_are_kept_as_printed():
