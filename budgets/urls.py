@@ -6,7 +6,7 @@ as the code form does; budgets.templatetags.budget_format.department_kwargs pick
 
 from django.urls import include, path
 
-from budgets import compare_views, views
+from budgets import compare_views, search_views, views
 
 app_name = "budgets"
 
@@ -41,6 +41,7 @@ urlpatterns = [
          name="department-history"),
     path("departments/<str:region>/id-<int:pk>/history.csv",
          compare_views.department_history_csv, name="department-history-csv"),
+    path("search/", search_views.search, name="search"),
     path("downloads/", views.downloads, name="downloads"),
     path("downloads/lines.csv", views.lines_csv, name="lines-csv"),
     path("downloads/indicators.csv", views.indicators_csv, name="indicators-csv"),
