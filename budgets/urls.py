@@ -6,7 +6,7 @@ as the code form does; budgets.templatetags.budget_format.department_kwargs pick
 
 from django.urls import include, path
 
-from budgets import compare_views, search_views, views
+from budgets import compare_views, download_views, search_views, views
 
 app_name = "budgets"
 
@@ -28,6 +28,10 @@ def department_patterns() -> list:
                  name="department-indicators-csv"),
             path(year + "tables/<str:table>.csv", views.department_table_csv,
                  name="department-table-csv"),
+            path(year + "shown/<str:table>.<str:fmt>", download_views.table_shown,
+                 name="department-table-shown"),
+            path(year + "v<int:version>/shown/<str:table>.<str:fmt>",
+                 download_views.version_table_shown, name="department-version-table-shown"),
         ]
     return patterns
 
@@ -35,6 +39,8 @@ def department_patterns() -> list:
 urlpatterns = [
     path("", views.home, name="home"),
     path("departments/", views.department_list, name="department-list"),
+    path("departments/directory.<str:fmt>", download_views.directory_download,
+         name="department-list-download"),
     *department_patterns(),
     # the code form of these two is in budgets/compare_urls.py
     path("departments/<str:region>/id-<int:pk>/history/", compare_views.department_history,
