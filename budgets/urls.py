@@ -6,7 +6,7 @@ as the code form does; budgets.templatetags.budget_format.department_kwargs pick
 
 from django.urls import include, path
 
-from budgets import compare_views, download_views, search_views, views
+from budgets import compare_views, download_views, search_views, source_views, views
 
 app_name = "budgets"
 
@@ -22,6 +22,11 @@ def department_patterns() -> list:
             path(department, views.department_latest, name="department-latest"),
             path(year, views.department_detail, name="department-detail"),
             path(year + "source/", views.department_source, name="department-source"),
+            path(year + "source.pdf", source_views.source_pdf, name="department-source-pdf"),
+            path(year + "source/page-<int:page>/", source_views.source_page,
+                 name="department-source-page"),
+            path(year + "source/page-<int:page>.png", source_views.page_image,
+                 name="department-source-page-image"),
             path(year + "v<int:version>/", views.department_version, name="department-version"),
             path(year + "lines.csv", views.department_lines_csv, name="department-lines-csv"),
             path(year + "indicators.csv", views.department_indicators_csv,
