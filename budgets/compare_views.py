@@ -15,7 +15,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from budgets import comparisons, selectors
+from budgets import comparisons, picker, selectors
+from budgets.codes import is_classification_code
 from budgets.compare_tables import RankingTable
 from budgets.exports import csv_response
 from budgets.models import Department, Region
@@ -111,11 +112,10 @@ class RankingFilter(forms.Form):
     year = forms.TypedChoiceField(label="年度", coerce=int, required=False, empty_value=None)
     measure = forms.ChoiceField(label="指标", choices=list(comparisons.Measure.KINDS.items()),
                                 required=False)
-    code = forms.CharField(label="科目编码", required=False, max_length=7,
-                           help_text="功能分类（201、20129、2012901）或经济分类（301、30201）",
-                           widget=forms.TextInput(attrs={"inputmode": "numeric",
-                                                         "placeholder": "如 208",
-                                                         "size": 9}))
+    # A <select> of every subject by name (static/js/picker.js adds filter-as-you-type); a
+    # CharField still, so that a code typed into the URL gets a plain answer, not "invalid choice".
+    code = forms.CharField(label="科目（类 › 款 › 项）", required=False, max_length=7,
+                           widget=forms.Select(attrs={"data-picker": ""}))
     part = forms.ChoiceField(label="“三公”经费项目", required=False, choices=[
         ("", "合计"), *((k, v) for k, v in SANGONG_ROWS.items() if k != "sangong_total")])
     by = forms.ChoiceField(label="排序依据", choices=list(comparisons.BY_CHOICES.items()),
@@ -127,6 +127,7 @@ class RankingFilter(forms.Form):
         self.years = selectors.published_years()
         self.fields["region"].choices = [("", "全部地区"), *selectors.region_choices()]
         self.fields["year"].choices = [(y, f"{y}年") for y in self.years]
+        self.fields["code"].widget.choices = [("", "—— 选择科目 ——"), *picker.subject_choices()]
 
     def clean_region(self) -> Region | None:
         slug = self.cleaned_data.get("region")
@@ -138,6 +139,14 @@ class RankingFilter(forms.Form):
         data["measure"] = data.get("measure") or "total"
         data["by"] = data.get("by") or "amount"
         code = (data.get("code") or "").strip()
+        subject = picker.find_subject(code) if code else None
+        if code and data["measure"] in ("total", "function", "economic"):
+            # picking a subject is asking to rank by it, whatever the 指标 list still says
+            if subject is not None:
+                data["measure"] = subject.kind
+            elif data["measure"] == "total" or is_classification_code(code):
+                self.add_error("code", f"没有编码为 {code} 的支出科目：它不在功能分类和经济分类"
+                                       "目录中，也没有已公开的预算列示它。")
         if data["measure"] == "sangong":
             code = data.get("part") or ""
         elif data["measure"] not in ("function", "economic"):
@@ -158,7 +167,9 @@ def _ranking_result(request: HttpRequest):
     measure = data["measure_obj"]
     result = comparisons.ranking(measure=measure, year=data["year"], region=data["region"],
                                  include_units=bool(data.get("units")), by=data["by"])
-    result.measure_name = comparisons.classification_name(measure, data["year"])
+    subject = picker.find_subject(measure.code) if measure.needs_code else None
+    result.measure_name = (comparisons.classification_name(measure, data["year"])
+                           or (subject.name if subject else ""))
     return form, result
 
 

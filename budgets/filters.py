@@ -2,7 +2,7 @@
 
 from django import forms
 
-from budgets import selectors
+from budgets import picker, selectors
 from budgets.models import Region
 
 
@@ -14,7 +14,9 @@ class DirectoryFilter(forms.Form):
                                                       "placeholder": "部门名称、简称或编码"}))
     region = forms.ChoiceField(label="地区", required=False)
     year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
-    function = forms.ChoiceField(label="支出功能分类", required=False)
+    function = forms.ChoiceField(label="支出科目（类 › 款 › 项）", required=False,
+                                 widget=forms.Select(attrs={"data-picker": ""}),
+                                 error_messages={"invalid_choice": "没有编码为 %(value)s 的支出科目"})
     units = forms.BooleanField(label="含所属单位", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -22,8 +24,7 @@ class DirectoryFilter(forms.Form):
         self.fields["region"].choices = [("", "全部地区"), *selectors.region_choices()]
         self.fields["year"].choices = [("", "全部年度"),
                                        *((y, f"{y}年") for y in selectors.published_years())]
-        self.fields["function"].choices = [("", "全部功能分类"),
-                                           *selectors.function_class_choices()]
+        self.fields["function"].choices = [("", "全部科目"), *picker.subject_choices()]
 
     def clean_region(self) -> Region | None:
         slug = self.cleaned_data.get("region")

@@ -760,8 +760,10 @@ def department_directory(
     if year:
         disclosures = disclosures.filter(year=year)
     if function:
+        # economic codes (3xx) are read from the 基本支出 table, functional ones (2xx) from 支出总表
+        table = T.BASIC_BY_ECONOMIC if function.startswith("3") else T.EXPENDITURE_BY_FUNCTION
         spends = Figure.objects.filter(
-            disclosure=OuterRef("pk"), table=T.EXPENDITURE_BY_FUNCTION,
+            disclosure=OuterRef("pk"), table=table,
             code__startswith=function, column="total", amount_yuan__gt=0,
         )
         disclosures = disclosures.filter(Exists(spends))

@@ -3,11 +3,8 @@
 Every view needs a logged-in user with a region grant; objects of other regions are 404.
 """
 
-import io
-import threading
 from pathlib import PurePath
 
-import pypdfium2 as pdfium
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -17,15 +14,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from budgets.models import Disclosure, Region, SourceDocument
+from budgets.pdf_pages import PageUnavailable, document_page_png
 from ingest import permissions, review, selectors, services
 from ingest.forms import UploadForm
 from ingest.models import IngestJob
 from ingest.permissions import staff_required
 
 RECENT_JOBS = 50
-PAGE_SCALE = 1.5  # 72 dpi × 1.5: an A4 page is 893 px wide, readable beside the table
-# PDFium may not be called from two threads at once (runserver and gunicorn threads).
-PDFIUM_LOCK = threading.Lock()
 ORIGINAL_TYPES = {
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -209,27 +204,10 @@ def document_discard(request: HttpRequest, pk: int) -> HttpResponse:
 
 def render_page_png(document: SourceDocument, number: int) -> bytes:
     """Page `number` (1-based) of the document's PDF as PNG; Http404 if there is none."""
-    if document.format != "pdf" or not document.file:
-        raise Http404("只有 PDF 文件有页面图像")
     try:
-        with document.file.open("rb") as handle:
-            data = handle.read()
-    except FileNotFoundError as exc:
-        raise Http404("原始文件未保存") from exc
-    with PDFIUM_LOCK:
-        try:
-            pdf = pdfium.PdfDocument(data)
-        except pdfium.PdfiumError as exc:
-            raise Http404("PDF 无法打开") from exc
-        try:
-            if not 1 <= number <= len(pdf):
-                raise Http404("没有这一页")
-            image = pdf[number - 1].render(scale=PAGE_SCALE).to_pil()
-        finally:
-            pdf.close()
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
+        return document_page_png(document, number)
+    except PageUnavailable as exc:
+        raise Http404(str(exc)) from exc
 
 
 @require_GET
