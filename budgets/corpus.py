@@ -424,4 +424,8 @@ def generate(*, disclosures: int, years: list[int], seed: int = 1, chunk: int = 
         added, figures = added + done[0], figures + done[1]
         if progress:
             progress(start + chunk, added, figures)
+    if added:
+        from budgets.caching import public_changed
+
+        public_changed()  # bulk inserts send no signals
     return added, figures
