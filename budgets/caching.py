@@ -14,6 +14,7 @@ rows) are not stored: they get the token as ETag, and a client or CDN holding it
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import logging
 import uuid
@@ -117,3 +118,21 @@ class PublicCacheMiddleware:
         response["ETag"] = etag
         response.setdefault("Cache-Control", "no-cache")  # revalidate with the ETag: cheap
         return response
+
+
+def per_version(fn):
+    """Memoise a read of published data (a filter form's choices, built from every figure)
+    until the next publication: keyed by the version, so never stale. Only when PUBLIC_CACHE
+    is on (tests load different data under the same empty version)."""
+    @functools.wraps(fn)
+    def wrapper():
+        if not settings.PUBLIC_CACHE:
+            return fn()
+        key = f"memo:{settings.PUBLIC_CACHE_RELEASE}:{fn.__module__}.{fn.__qualname__}:" \
+              f"{public_version()}"
+        value = _cache_get(key)
+        if value is None:
+            value = fn()
+            _cache_set(key, value)
+        return value
+    return wrapper

@@ -22,11 +22,12 @@ def publish_correction():
     """A new version of 普陀 2024 whose 合计 and 201 are 10,000,000 元 more."""
     rows = [["", "合计", "124479860", "100000000", "24479860"],
             ["201", "一般公共服务支出", "120979860", "100000000", "20979860"],
-            ["208", "社会保障和就业支出", "3500000", "", "3500000"]]
+            ["208", "社会保障和就业支出", "3500000", "", "3500000"],
+            ["205", "教育支出", "1", "", "1"]]
     data = {"document": {"year": 2024, "title": "更正", "summary_layout": 2024},
             "disclosures": [{"scope": "department", "code": "", "name": PUTUO_NAME, "tables": {
                 "expenditure_by_function": {"unit": "元", "columns": ["total", "basic", "project"],
-                                            "rows": rows, "pages": [3, 3, 3]}}}]}
+                                            "rows": rows, "pages": [3, 3, 3, 3]}}}]}
     [draft] = disclosures_store(data=data, region=region_get_or_create_path(PUTUO))
     return disclosure_publish(disclosure=draft)
 
@@ -70,6 +71,13 @@ def test_a_client_holding_the_current_etag_gets_304_until_something_is_published
     publish_correction()
     response = client.get(url, headers={"If-None-Match": etag})
     assert response.status_code == 200
+
+
+def test_the_directory_filter_choices_follow_a_publication(client, caching, yuan_department):
+    assert 'value="205"' not in client.get("/departments/").content.decode()
+    assert 'value="205"' not in client.get("/departments/?q=x").content.decode()  # memoised
+    publish_correction()
+    assert 'value="205"' in client.get("/departments/?q=y").content.decode()
 
 
 def test_drafts_do_not_invalidate_and_staff_pages_are_not_cached(client, caching,
