@@ -583,3 +583,17 @@ class Finding(models.Model):
         if self.expected is None or self.found is None:
             return None
         return self.found - self.expected
+
+
+class PublicVersion(models.Model):
+    """One row naming the state of everything the public pages show. A new token is written
+    in the transaction that publishes or supersedes a disclosure (budgets/caching.py), so a
+    cached page keyed by the old token is never served once the change is committed."""
+
+    token = models.CharField("版本标识", max_length=32)
+
+    class Meta:
+        verbose_name = verbose_name_plural = "公开数据版本"
+
+    def __str__(self) -> str:
+        return self.token

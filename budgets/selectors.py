@@ -30,6 +30,7 @@ from django.db.models import (
 )
 from django.db.models.functions import Coalesce
 
+from budgets.caching import per_version
 from budgets.codes import classification_level, parent_code
 from budgets.models import (
     Department,
@@ -810,6 +811,7 @@ def region_paths(regions: dict[int, Region] | None = None) -> dict[int, str]:
     return paths
 
 
+@per_version
 def region_choices() -> list[tuple[str, str]]:
     """Every region as (slug, indented name), parents before children."""
     regions = list(Region.objects.order_by("name"))
@@ -827,6 +829,7 @@ def region_choices() -> list[tuple[str, str]]:
     return choices
 
 
+@per_version
 def function_class_choices() -> list[tuple[str, str]]:
     """The 类 codes published departments spend under, with their printed names."""
     rows = (
@@ -837,6 +840,7 @@ def function_class_choices() -> list[tuple[str, str]]:
     return [(row["code"], f"{row['code']} {row['name']}") for row in rows]
 
 
+@per_version
 def published_years() -> list[int]:
     return list(
         Disclosure.objects.published().order_by("-year").values_list("year", flat=True).distinct()

@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
+    # Inside the header middlewares, so a page served from the cache gets them too.
+    "budgets.caching.PublicCacheMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -204,6 +206,27 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
 )
+
+# Cache: Redis in production (CACHE_URL, else REDIS_URL: redis://host:6379/1), else local memory
+# of each process. Public pages and downloads are cached (budgets/caching.py) when
+# PUBLIC_CACHE is on (default: when not debugging), keyed by the published data's version, so a
+# publication shows at once whatever the backend. PUBLIC_CACHE_RELEASE (e.g. the git commit)
+# starts fresh entries after a deployment that changes how pages look.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+CACHES = {"default": {
+    "BACKEND": "django.core.cache.backends.redis.RedisCache",
+    "LOCATION": CACHE_URL,
+    "KEY_PREFIX": "portal",
+    # A Redis that does not answer costs a second, not a hung request.
+    "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+} if CACHE_URL else {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "OPTIONS": {"MAX_ENTRIES": 5000},
+}}
+PUBLIC_CACHE = env_bool("PUBLIC_CACHE", not DEBUG)
+PUBLIC_CACHE_ALIAS = "default"
+PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "86400"))
+PUBLIC_CACHE_RELEASE = env("PUBLIC_CACHE_RELEASE", "1")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 
