@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("budgets", "0006_disclosure_sources"),
+        ("budgets", "0007_text_search"),
     ]
 
     operations = [
