@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
@@ -62,6 +62,7 @@ YUAN_FIELD = DecimalField(max_digits=28, decimal_places=6)
 # ×0.0001 rather than ÷10000: SQLite divides two integers as integers (114479860 元 / 10000
 # would lose its fraction); PostgreSQL multiplies numerics exactly either way.
 PER_WAN = Decimal("0.0001")
+CENT = Decimal("0.01")
 
 
 # --- money ------------------------------------------------------------------------------------
@@ -625,28 +626,42 @@ def sangong_comparison(disclosure: Disclosure, previous: Disclosure | None) -> l
 # --- chart series (plain data; static/js/department.js draws them) -------------------------------
 
 def hierarchy_series(tree: ClassifiedTable, column: str = "total") -> dict:
-    """ids/labels/parents/values of a 类 › 款 › 项 tree for a sunburst or treemap ({} if empty).
+    """ids/labels/parents/values of a 类 › 款 › 项 tree for a sunburst or treemap ({} if empty),
+    with `hover`: each line's own printed total in 万元 and as printed, which the chart shows.
 
-    Only the leaves carry values (plotly adds them up), so a parent printed with a slightly
-    different sum cannot stop the chart from drawing.
+    Drawn with plotly's branchvalues "remainder": a parent's value is what its printed total
+    has beyond its children's sum (never negative), so a sector is as large as the line's
+    printed total, and a parent printed with a slightly smaller sum than its children cannot
+    stop the chart from drawing.
     """
-    kept = []
-    for line in tree.lines:
-        amount = line.amounts.get(column) or ZERO
-        if amount > 0:
-            kept.append((line, amount))
-    codes = {line.code for line, _ in kept}
-    parents = [line.parent if line.parent in codes else "" for line, _ in kept]
+    kept = [(line, line.amounts.get(column)) for line in tree.lines]
+    kept = [(line, amount) for line, amount in kept if amount and amount > 0]
     if not kept:
         return {}
-    with_children = set(parents)
+    codes = {line.code for line, _ in kept}
+    parents = [line.parent if line.parent in codes else "" for line, _ in kept]
+    children_sum = defaultdict(lambda: ZERO)
+    for (_, amount), parent in zip(kept, parents, strict=True):
+        if parent:
+            children_sum[parent] += amount
     return {
         "ids": [line.code for line, _ in kept],
         "labels": [f"{line.code} {line.name}" for line, _ in kept],
         "parents": parents,
-        "values": ["0" if line.code in with_children else chart_number(amount)
+        "values": [chart_number(max(amount - children_sum[line.code], ZERO))
                    for line, amount in kept],
+        "hover": [wan_with_printed(amount) for _, amount in kept],
     }
+
+
+def wan_with_printed(amount: Decimal) -> str:
+    """"4,055.65 万元（原文 40,556,500 元）": the page's 万元 figure and, where the table was
+    printed in another unit or form, the figure as printed."""
+    text = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f} 万元"
+    printed = getattr(amount, "printed", "")
+    if printed and printed != text:
+        text += f"（原文 {printed}）"
+    return text
 
 
 def shares_series(shares: list[Share]) -> dict:
