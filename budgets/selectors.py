@@ -859,32 +859,48 @@ def published_years() -> list[int]:
 # --- home -------------------------------------------------------------------------------------
 
 @dataclass
+class YearTotal:
+    year: int
+    total: Decimal  # 万元
+    departments: int
+
+
+@dataclass
 class PortalStatistics:
     departments: int
     units: int
     disclosures: int
-    total_budget: Decimal
     years: list[int]
+    # newest year first: budgets of different years are never added together
+    totals: list[YearTotal] = field(default_factory=list)
     last_published: object = None
+
+    @property
+    def latest(self) -> YearTotal | None:
+        return self.totals[0] if self.totals else None
 
 
 def portal_statistics() -> PortalStatistics:
-    """Headline numbers of the home page. Units are not added to the total: their department's
-    budget already contains them."""
+    """Headline numbers of the home page. The spending covered is one figure per budget year
+    (a 2023 and a 2024 budget of one department are two plans, not one sum). Units are not
+    added: their department's budget already contains them."""
     published = Disclosure.objects.published()
     counts = published.aggregate(
         departments=Count("department", distinct=True, filter=Q(department__parent__isnull=True)),
         units=Count("department", distinct=True, filter=Q(department__parent__isnull=False)),
         disclosures=Count("pk"), last=Max("published_at"),
     )
-    total = Figure.objects.filter(
+    by_year = Figure.objects.filter(
         disclosure__in=published.filter(department__parent__isnull=True),
         table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
-    ).aggregate(total=Sum("amount_yuan"))["total"]
+    ).values("disclosure__year").annotate(
+        total=Sum("amount_yuan"), departments=Count("disclosure__department", distinct=True),
+    ).order_by("-disclosure__year")
     return PortalStatistics(
         departments=counts["departments"], units=counts["units"],
-        disclosures=counts["disclosures"], total_budget=in_wan(total) or ZERO,
-        years=published_years(),
+        disclosures=counts["disclosures"], years=published_years(),
+        totals=[YearTotal(row["disclosure__year"], in_wan(row["total"]), row["departments"])
+                for row in by_year],
         last_published=counts["last"],
     )
 
