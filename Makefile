@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint sample-data
+.PHONY: install run test lint sample-data screenshots
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +37,8 @@ test: install
 
 lint: install
 	$(VENV)/bin/ruff check .
+
+# docs/screenshots/: home, department, compare and rankings at 1280 and 390 px, from the sample
+# PDFs in a temporary SQLite database, drawn by Debian's Chromium.
+screenshots: install
+	$(PY) scripts/screenshots.py

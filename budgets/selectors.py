@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import (
     Count,
@@ -63,6 +63,7 @@ YUAN_FIELD = DecimalField(max_digits=28, decimal_places=6)
 # ×0.0001 rather than ÷10000: SQLite divides two integers as integers (114479860 元 / 10000
 # would lose its fraction); PostgreSQL multiplies numerics exactly either way.
 PER_WAN = Decimal("0.0001")
+CENT = Decimal("0.01")
 
 
 # --- money ------------------------------------------------------------------------------------
@@ -626,28 +627,42 @@ def sangong_comparison(disclosure: Disclosure, previous: Disclosure | None) -> l
 # --- chart series (plain data; static/js/department.js draws them) -------------------------------
 
 def hierarchy_series(tree: ClassifiedTable, column: str = "total") -> dict:
-    """ids/labels/parents/values of a 类 › 款 › 项 tree for a sunburst or treemap ({} if empty).
+    """ids/labels/parents/values of a 类 › 款 › 项 tree for a sunburst or treemap ({} if empty),
+    with `hover`: each line's own printed total in 万元 and as printed, which the chart shows.
 
-    Only the leaves carry values (plotly adds them up), so a parent printed with a slightly
-    different sum cannot stop the chart from drawing.
+    Drawn with plotly's branchvalues "remainder": a parent's value is what its printed total
+    has beyond its children's sum (never negative), so a sector is as large as the line's
+    printed total, and a parent printed with a slightly smaller sum than its children cannot
+    stop the chart from drawing.
     """
-    kept = []
-    for line in tree.lines:
-        amount = line.amounts.get(column) or ZERO
-        if amount > 0:
-            kept.append((line, amount))
-    codes = {line.code for line, _ in kept}
-    parents = [line.parent if line.parent in codes else "" for line, _ in kept]
+    kept = [(line, line.amounts.get(column)) for line in tree.lines]
+    kept = [(line, amount) for line, amount in kept if amount and amount > 0]
     if not kept:
         return {}
-    with_children = set(parents)
+    codes = {line.code for line, _ in kept}
+    parents = [line.parent if line.parent in codes else "" for line, _ in kept]
+    children_sum = defaultdict(lambda: ZERO)
+    for (_, amount), parent in zip(kept, parents, strict=True):
+        if parent:
+            children_sum[parent] += amount
     return {
         "ids": [line.code for line, _ in kept],
         "labels": [f"{line.code} {line.name}" for line, _ in kept],
         "parents": parents,
-        "values": ["0" if line.code in with_children else chart_number(amount)
+        "values": [chart_number(max(amount - children_sum[line.code], ZERO))
                    for line, amount in kept],
+        "hover": [wan_with_printed(amount) for _, amount in kept],
     }
+
+
+def wan_with_printed(amount: Decimal) -> str:
+    """"4,055.65 万元（原文 40,556,500 元）": the page's 万元 figure and, where the table was
+    printed in another unit or form, the figure as printed."""
+    text = f"{amount.quantize(CENT, rounding=ROUND_HALF_UP):,.2f} 万元"
+    printed = getattr(amount, "printed", "")
+    if printed and printed != text:
+        text += f"（原文 {printed}）"
+    return text
 
 
 def shares_series(shares: list[Share]) -> dict:
@@ -850,32 +865,48 @@ def published_years() -> list[int]:
 # --- home -------------------------------------------------------------------------------------
 
 @dataclass
+class YearTotal:
+    year: int
+    total: Decimal  # 万元
+    departments: int
+
+
+@dataclass
 class PortalStatistics:
     departments: int
     units: int
     disclosures: int
-    total_budget: Decimal
     years: list[int]
+    # newest year first: budgets of different years are never added together
+    totals: list[YearTotal] = field(default_factory=list)
     last_published: object = None
+
+    @property
+    def latest(self) -> YearTotal | None:
+        return self.totals[0] if self.totals else None
 
 
 def portal_statistics() -> PortalStatistics:
-    """Headline numbers of the home page. Units are not added to the total: their department's
-    budget already contains them."""
+    """Headline numbers of the home page. The spending covered is one figure per budget year
+    (a 2023 and a 2024 budget of one department are two plans, not one sum). Units are not
+    added: their department's budget already contains them."""
     published = Disclosure.objects.published()
     counts = published.aggregate(
         departments=Count("department", distinct=True, filter=Q(department__parent__isnull=True)),
         units=Count("department", distinct=True, filter=Q(department__parent__isnull=False)),
         disclosures=Count("pk"), last=Max("published_at"),
     )
-    total = Figure.objects.filter(
+    by_year = Figure.objects.filter(
         disclosure__in=published.filter(department__parent__isnull=True),
         table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
-    ).aggregate(total=Sum("amount_yuan"))["total"]
+    ).values("disclosure__year").annotate(
+        total=Sum("amount_yuan"), departments=Count("disclosure__department", distinct=True),
+    ).order_by("-disclosure__year")
     return PortalStatistics(
         departments=counts["departments"], units=counts["units"],
-        disclosures=counts["disclosures"], total_budget=in_wan(total) or ZERO,
-        years=published_years(),
+        disclosures=counts["disclosures"], years=published_years(),
+        totals=[YearTotal(row["disclosure__year"], in_wan(row["total"]), row["departments"])
+                for row in by_year],
         last_published=counts["last"],
     )
 

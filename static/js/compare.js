@@ -177,7 +177,7 @@
     return (list || []).map(Number);
   }
 
-  function traces(kind, data) {
+  function traces(kind, data, narrow) {
     var unit = data.unit || "万元";
     if (data.series) {
       data = Object.assign({}, data, {series: data.series.map(function (s) {
@@ -202,11 +202,21 @@
     }
     if (kind === "hbar") {
       var fmt = unit === "万元" ? "%{x:,.2f} 万元" : "%{x:.2f} " + unit;
-      return [{type: "bar", orientation: "h", x: data.values, y: data.labels,
+      // On a narrow chart a long name would leave no room for its bar: the axis shows its
+      // beginning and end, the hover (and the table below) the whole name.
+      var labels = narrow ? data.labels.map(shortLabel) : data.labels;
+      return [{type: "bar", orientation: "h", x: data.values, y: labels,
+               customdata: data.labels,
                marker: {color: data.values.map(function (v) { return v < 0 ? COLOURS[4] : COLOURS[0]; })},
-               hovertemplate: "%{y}<br>" + fmt + "<extra></extra>"}];
+               hovertemplate: "%{customdata}<br>" + fmt + "<extra></extra>"}];
     }
     return [];
+  }
+
+  // "3. 唐山高新…和社会保障局": the rank, the name's first and last characters.
+  function shortLabel(label) {
+    var chars = Array.from(label);
+    return chars.length <= 12 ? label : chars.slice(0, 7).join("") + "…" + chars.slice(-6).join("");
   }
 
   function drawChart(element) {
@@ -222,10 +232,11 @@
       showlegend: kind !== "hbar", colorway: COLOURS,
       legend: {orientation: "h", x: 0, xanchor: "left", y: 1.02, yanchor: "bottom"},
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
-      xaxis: {automargin: true, title: {text: kind === "hbar" ? unit : ""}},
+      xaxis: {automargin: true, nticks: element.clientWidth < 600 ? 4 : 0,
+              title: {text: kind === "hbar" ? unit : ""}},
       yaxis: {automargin: true, title: {text: kind === "hbar" ? "" : unit}}
     };
-    window.Plotly.newPlot(element, traces(kind, data), layout,
+    window.Plotly.newPlot(element, traces(kind, data, element.clientWidth < 600), layout,
                           {responsive: true, displayModeBar: false}).then(function () {
       element.dataset.rendered = "true";
     });

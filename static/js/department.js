@@ -77,11 +77,16 @@
       previous: data.previous && numbers(data.previous)
     });
     if (kind === "sunburst" || kind === "treemap") {
+      // Each sector hovers with its line's own printed total (`hover`, written on the server):
+      // with branchvalues "remainder" plotly's %{value} of a parent is only its remainder.
+      // Two levels at a time, labels horizontal and hidden where they would be too small to
+      // read (layout.uniformtext); a click on a 类 opens its 款 and 项.
       return [{
         type: kind, ids: data.ids, labels: data.labels, parents: data.parents,
-        values: data.values, branchvalues: "remainder", maxdepth: kind === "sunburst" ? 3 : 2,
-        hovertemplate: "%{label}<br>%{value:,.2f} 万元<br>占上级 %{percentParent:.1%}<extra></extra>",
-        textinfo: "label+percent root", insidetextorientation: "radial"
+        values: data.values, branchvalues: "remainder", maxdepth: 2,
+        customdata: data.hover,
+        hovertemplate: "%{label}<br>%{customdata}<br>占上级 %{percentParent:.1%}<extra></extra>",
+        textinfo: "label", insidetextorientation: "horizontal"
       }];
     }
     if (kind === "pie") {
@@ -120,6 +125,7 @@
     var layout = {
       margin: {t: 10, r: 10, b: 30, l: kind === "bar" ? 120 : 10},
       font: FONT, height: kind === "bar" ? 220 : 380, showlegend: kind !== "bar",
+      uniformtext: {minsize: 11, mode: "hide"},
       legend: {orientation: "h"}, colorway: COLOURS,
       paper_bgcolor: "rgba(0,0,0,0)", plot_bgcolor: "rgba(0,0,0,0)",
       yaxis: {automargin: true, title: {text: kind === "grouped-bar" ? "万元" : ""}},

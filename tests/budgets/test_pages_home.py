@@ -19,6 +19,17 @@ class TestHome:
         # 196.76 (711) + 9679.70 (106) + 2654.52 (313); the unit is inside 313's total
         assert block(html, "stat-total") == "12,530.98"
 
+    def test_the_budget_covered_is_per_year_never_years_added_together(self, sample_data,
+                                                                         client):
+        store_711(2023)  # 189.06 万元, a plan for another year than the three 2024 ones
+        html = client.get(reverse("budgets:home")).content.decode()
+        assert block(html, "stat-total") == "12,530.98"
+        assert block(html, "stat-total-year") == "2024"
+        assert "2023年 189.06 万元（1 个部门）" in block(html, "stat-earlier-years")
+        assert "12,719.04" not in html  # 12,530.98 + 189.06
+        assert re.search(r'<meta name="description" content="[^"]*2024年支出预算 12,530.98 万元',
+                         html)
+
     def test_it_lists_regions_years_and_recent_disclosures(self, sample_data, client):
         html = client.get(reverse("budgets:home")).content.decode()
         regions = block(html, "regions-heading") and html.split('id="regions-heading"')[1]

@@ -2,6 +2,7 @@
 version) and its two decisions: publish (superseding the previous version) and discard."""
 
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -146,3 +147,13 @@ def test_publish_needs_the_csrf_token(client, django_user_model, changed_pdf, sa
                            {"confirm": "1"})
     assert response.status_code == 403
     assert Disclosure.objects.get(document=job.document).status == Disclosure.Status.DRAFT
+
+
+def test_review_names_each_finding_figure_with_its_unit(staff, sample_data, changed_pdf):
+    """196.76 → 206.76 in 一般公共预算拨款收入: the items now add up to 206.76 while 收入合计 is
+    printed 196.76 — the page says which is which, in 万元 (not "应为 206.76，实际 196.76")."""
+    job = upload(staff, changed_pdf)
+    page = staff.get(review_url(job)).content.decode()
+    assert re.search(r"<dt>明细之和</dt><dd>(<[^>]+>)*206\.76(<[^>]+>)* 万元", page)
+    assert re.search(r"<dt>表中合计所印</dt><dd>(<[^>]+>)*196\.76(<[^>]+>)* 万元", page)
+    assert "实际 196.76" not in page
