@@ -53,3 +53,20 @@ class DownloadFilter(forms.Form):
         if region is None:
             raise forms.ValidationError("未知地区")
         return region
+
+
+class QualityFilter(forms.Form):
+    """数据质量总览: region (with its sub-regions) and year, both optional."""
+
+    region = forms.ChoiceField(label="地区", required=False)
+    year = forms.TypedChoiceField(label="年度", required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].choices = [("", "全部地区"), *selectors.region_choices()]
+        self.fields["year"].choices = [("", "全部年度"),
+                                       *((y, f"{y}年") for y in selectors.published_years())]
+
+    def clean_region(self) -> Region | None:
+        slug = self.cleaned_data.get("region")
+        return Region.objects.filter(slug=slug).first() if slug else None

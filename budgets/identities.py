@@ -173,10 +173,13 @@ class Checker:
 
     def __init__(self, disclosure: Disclosure, cells: Cells):
         self.disclosure, self.cells, self.findings = disclosure, cells, []
+        # Every comparison made, held or not: the public quality page says how many passed.
+        self.runs = 0
 
     def expect(self, *, rule: str, table: str, code: str, column: str, expected: Amount,
                found: Amount, message: str, tolerance: Decimal | None = None) -> None:
         cells = self.cells
+        self.runs += 1
         if tolerance is None:
             tolerance = max(expected.step, found.step)
         tolerance = tolerance or cells.table_step(table)
@@ -434,11 +437,24 @@ TABLE_CHECKS = (check_hierarchy, check_row_sums, check_summary, check_basic_expe
                 check_sangong, check_projects, check_empty_notes)
 
 
-def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[Finding]:
+def run_table_checks(disclosure: Disclosure, cells: Cells | None = None) -> Checker:
+    """Every table identity compared on the disclosure's figures; the checker holds the
+    findings and how many comparisons were made (`runs`)."""
     check = Checker(disclosure, cells or Cells.of(disclosure))
     for run in TABLE_CHECKS:
         run(check)
-    return check.findings
+    return check
+
+
+def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[Finding]:
+    return run_table_checks(disclosure, cells).findings
+
+
+def table_check_counts(disclosure: Disclosure) -> tuple[int, int]:
+    """(checks run, checks failed) of the table identities on the stored figures. Prose
+    checks are not counted: they run only where the prose restates a figure."""
+    check = run_table_checks(disclosure)
+    return check.runs, len(check.findings)
 
 
 def validate_identities(disclosure: Disclosure) -> list[Finding]:

@@ -4,6 +4,10 @@ This is the vocabulary shared by the sample-data files, the ingest pipeline, the
 and the CSV export (README.md lists the same keys).
 """
 
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext_lazy as _
+
 from budgets.models import TableKind
 
 FUNCTION_TABLES = (
@@ -34,17 +38,17 @@ TABLE_COLUMNS: dict[str, tuple[str, ...]] = {
 }
 
 COLUMN_LABELS = {
-    "total": "合计", "subtotal": "本年收入小计", "fiscal_allocation": "财政拨款收入",
-    "special_account": "财政专户收入", "business": "事业收入", "operating": "经营收入",
-    "superior_subsidy": "上级补助收入", "subordinate_remittance": "附属单位上缴收入",
-    "other": "其他收入", "carryover": "上年结转", "basic": "基本支出", "project": "项目支出",
-    "remit_superior": "上解上级支出", "subsidy_subordinate": "对附属单位补助支出",
-    "personnel": "人员经费", "public": "公用经费", "general_budget": "一般公共预算",
-    "gov_fund": "政府性基金", "state_capital": "国有资本经营",
+    "total": _("合计"), "subtotal": _("本年收入小计"), "fiscal_allocation": _("财政拨款收入"),
+    "special_account": _("财政专户收入"), "business": _("事业收入"), "operating": _("经营收入"),
+    "superior_subsidy": _("上级补助收入"), "subordinate_remittance": _("附属单位上缴收入"),
+    "other": _("其他收入"), "carryover": _("上年结转"), "basic": _("基本支出"), "project": _("项目支出"),
+    "remit_superior": _("上解上级支出"), "subsidy_subordinate": _("对附属单位补助支出"),
+    "personnel": _("人员经费"), "public": _("公用经费"), "general_budget": _("一般公共预算"),
+    "gov_fund": _("政府性基金"), "state_capital": _("国有资本经营"),
     # Columns real tables print beyond the standard layout.
-    "procurement": "政府采购", "procurement_sme": "其中：预留中小企业",
-    "procurement_small": "其中：预留小微企业", "project_excl_capital": "扣除基建项目后",
-    "unit_funds": "单位资金", "prior_year": "上年", "change": "增减变化",
+    "procurement": _("政府采购"), "procurement_sme": _("其中：预留中小企业"),
+    "procurement_small": _("其中：预留小微企业"), "project_excl_capital": _("扣除基建项目后"),
+    "unit_funds": _("单位资金"), "prior_year": _("上年"), "change": _("增减变化"),
 }
 # A column the reader did not understand keeps its printed header: "x:<header path>".
 UNKNOWN_COLUMN_PREFIX = "x:"
@@ -54,10 +58,14 @@ NON_ADDITIVE_COLUMNS = ("change",)
 
 
 def column_label(key: str) -> str:
-    """The label of a column key: 政府采购 for procurement, the printed header for x:…"""
+    """The label of a column key: 政府采购 for procurement, the printed header for x:…
+
+    In Chinese whatever language a page is shown in: this is the label stored with a table
+    (pages translate COLUMN_LABELS themselves)."""
     if key.startswith(UNKNOWN_COLUMN_PREFIX):
         return key[len(UNKNOWN_COLUMN_PREFIX):]
-    return COLUMN_LABELS.get(key, key)
+    with translation.override(settings.LANGUAGE_CODE):
+        return str(COLUMN_LABELS.get(key, key))
 
 
 def is_additive_column(key: str) -> bool:
@@ -66,7 +74,7 @@ def is_additive_column(key: str) -> bool:
 
 def default_columns(table: str) -> list[dict]:
     """The [{"key", "label"}] of a table printed in the standard layout."""
-    return [{"key": key, "label": COLUMN_LABELS[key]} for key in TABLE_COLUMNS[table]]
+    return [{"key": key, "label": column_label(key)} for key in TABLE_COLUMNS[table]]
 
 # Revenue sources of the 收支总表: 2024 layout, then the 2023 layout's replacement for 单位资金.
 REVENUE_ITEMS_2024 = ("general_budget", "gov_fund", "state_capital", "special_account", "unit_funds")

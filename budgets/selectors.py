@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.db.models import (
     Count,
     DecimalField,
@@ -29,6 +30,7 @@ from django.db.models import (
     Value,
 )
 from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from budgets.caching import per_version
 from budgets.codes import classification_level, parent_code
@@ -480,6 +482,14 @@ def column_label(key: str) -> str:
     return COLUMN_LABELS.get(key, key)
 
 
+def _shown_label(column: dict) -> str:
+    """The header as printed; on a translated page (/en/) a standard column's translated name."""
+    key = column["key"]
+    if key in COLUMN_LABELS and translation.get_language() != settings.LANGUAGE_CODE:
+        return COLUMN_LABELS[key]
+    return column.get("label") or column_label(key)
+
+
 def table_columns(disclosure: Disclosure, table: str,
                   standard: tuple[str, ...] | None = None) -> list[tuple[str, str]]:
     """(key, label) of a table's columns in printed order with their printed labels, less those
@@ -492,7 +502,7 @@ def table_columns(disclosure: Disclosure, table: str,
     figures = disclosure_figures(disclosure)
     used = set(figures.columns_used(table))
     meta = figures.tables.get(table)
-    printed = [(c["key"], c.get("label") or column_label(c["key"]))
+    printed = [(c["key"], _shown_label(c))
                for c in (meta.columns if meta is not None and meta.columns else [])]
     if not printed:
         keys = list(standard or TABLE_COLUMNS[table])

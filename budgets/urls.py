@@ -57,4 +57,5 @@ urlpatterns = [
     path("downloads/lines.csv", views.lines_csv, name="lines-csv"),
     path("downloads/indicators.csv", views.indicators_csv, name="indicators-csv"),
     path("", include("budgets.compare_urls")),
+    path("", include("budgets.open_urls")),
 ]

@@ -1,3 +1,4 @@
+from django.conf.urls.i18n import i18n_patterns
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -15,5 +16,6 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("staff/", include("ingest.urls")),
-    path("", include("budgets.urls")),
 ]
+# The public pages, in Chinese at / and in English at /en/ (LocaleMiddleware).
+urlpatterns += i18n_patterns(path("", include("budgets.urls")), prefix_default_language=False)

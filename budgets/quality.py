@@ -1,0 +1,173 @@
+"""Data quality of published disclosures, for the public 数据质量 pages.
+
+Three kinds of finding are stored (budgets.models.Finding): the table identities
+(`budgets.identities`), the prose restating table figures (`budgets.narrative`, rules
+"narrative_…") and what reading could not take in (rule "reading"). Findings record only
+failures; how many table checks were made is counted by running them again
+(`identities.table_check_counts`, shared with `check_documents`). A published version's figures
+never change (a correction is a new version, a new pk), so the count is cached by pk.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.cache import cache
+from django.db.models import Count, Q, QuerySet
+
+from budgets.identities import table_check_counts
+from budgets.models import Disclosure, Finding, Region
+from budgets.selectors import disclosure_findings, published_disclosures, region_paths
+
+READING = "reading"
+PROSE_PREFIX = "narrative"
+CACHE_SECONDS = 60 * 60 * 24 * 30
+
+# Sort keys of the overview (?sort=…; a leading "-" sorts descending).
+SORTS = {
+    "failed": lambda row: row.failed,
+    "share": lambda row: (row.share is None, row.share or 0),
+    "checks": lambda row: row.checks,
+    "prose": lambda row: row.prose,
+    "reading": lambda row: row.reading,
+    "year": lambda row: row.disclosure.year,
+    "region": lambda row: row.region,
+    "department": lambda row: row.disclosure.department.name,
+}
+DEFAULT_SORT = "-failed"
+
+
+def checks_run(disclosure: Disclosure) -> int:
+    """How many table identities were compared on this version (cached: its figures are fixed)."""
+    key = f"quality:checks:{disclosure.pk}:{disclosure.version}"
+    runs = cache.get(key)
+    if runs is None:
+        runs = table_check_counts(disclosure)[0]
+        cache.set(key, runs, CACHE_SECONDS)
+    return runs
+
+
+def passed_share(checks: int, failed: int) -> Decimal | None:
+    """Share of checks passed in percent, one decimal; None when nothing was checked."""
+    if not checks:
+        return None
+    return (Decimal(max(checks - failed, 0)) * 100 / checks).quantize(Decimal("0.1"))
+
+
+@dataclass
+class DisclosureQuality:
+    """One disclosure's checks: the table identities, prose against tables, reading."""
+
+    disclosure: Disclosure
+    checks: int
+    identities: list[Finding] = field(default_factory=list)
+    prose: list[Finding] = field(default_factory=list)
+    reading: list[Finding] = field(default_factory=list)
+
+    @property
+    def failed(self) -> int:
+        return len(self.identities)
+
+    @property
+    def passed(self) -> int:
+        return max(self.checks - self.failed, 0)
+
+    @property
+    def share(self) -> Decimal | None:
+        return passed_share(self.checks, self.failed)
+
+
+def disclosure_quality(disclosure: Disclosure) -> DisclosureQuality:
+    """The findings of one disclosure sorted into their three kinds (amounts also in 万元)."""
+    quality = DisclosureQuality(disclosure=disclosure, checks=checks_run(disclosure))
+    for finding in disclosure_findings(disclosure):
+        if finding.rule == READING:
+            quality.reading.append(finding)
+        elif finding.rule.startswith(PROSE_PREFIX):
+            quality.prose.append(finding)
+        else:
+            quality.identities.append(finding)
+    return quality
+
+
+@dataclass
+class OverviewRow:
+    disclosure: Disclosure
+    region: str
+    checks: int
+    failed: int
+    prose: int
+    reading: int
+
+    @property
+    def passed(self) -> int:
+        return max(self.checks - self.failed, 0)
+
+    @property
+    def share(self) -> Decimal | None:
+        return passed_share(self.checks, self.failed)
+
+
+@dataclass
+class GroupRow:
+    """The disclosures of one region and year taken together."""
+
+    region: str
+    year: int
+    disclosures: int = 0
+    checks: int = 0
+    failed: int = 0
+    prose: int = 0
+    reading: int = 0
+
+    @property
+    def share(self) -> Decimal | None:
+        return passed_share(self.checks, self.failed)
+
+
+def _counted(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
+    prose = Q(findings__rule__startswith=PROSE_PREFIX)
+    reading = Q(findings__rule=READING)
+    return disclosures.annotate(
+        n_reading=Count("findings", filter=reading),
+        n_prose=Count("findings", filter=prose),
+        n_failed=Count("findings", filter=~prose & ~reading),
+    )
+
+
+def overview_rows(*, region: Region | None = None, year: int | None = None) -> list[OverviewRow]:
+    """Every published disclosure (filtered by region with its sub-regions, and year) with
+    its checks run, failed, prose mismatches and reading findings."""
+    disclosures = published_disclosures()
+    if region is not None:
+        disclosures = disclosures.filter(department__region_id__in=region.descendant_ids())
+    if year:
+        disclosures = disclosures.filter(year=year)
+    paths = region_paths()
+    return [OverviewRow(disclosure=d, region=paths[d.department.region_id],
+                        checks=checks_run(d), failed=d.n_failed, prose=d.n_prose,
+                        reading=d.n_reading)
+            for d in _counted(disclosures)]
+
+
+def sort_rows(rows: list, sort: str) -> tuple[list, str]:
+    """Rows sorted by a key of SORTS ("-failed" descending); an unknown key sorts by default."""
+    key = sort.lstrip("-")
+    if key not in SORTS:
+        sort, key = DEFAULT_SORT, DEFAULT_SORT.lstrip("-")
+    return sorted(rows, key=SORTS[key], reverse=sort.startswith("-")), sort
+
+
+def group_rows(rows: list[OverviewRow]) -> list[GroupRow]:
+    """Totals per region and year, the most failures first."""
+    groups: dict[tuple[str, int], GroupRow] = {}
+    for row in rows:
+        key = (row.region, row.disclosure.year)
+        group = groups.setdefault(key, GroupRow(region=row.region, year=row.disclosure.year))
+        group.disclosures += 1
+        group.checks += row.checks
+        group.failed += row.failed
+        group.prose += row.prose
+        group.reading += row.reading
+    return sorted(groups.values(), key=lambda g: (-g.failed, g.region, -g.year))
