@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "axes",
     "budgets",
     "ingest",
+    # the public JSON API (api/): DRF, its filters, its OpenAPI schema and Swagger UI's files
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -204,6 +210,9 @@ CONTENT_SECURITY_POLICY = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
     "object-src 'none'; frame-ancestors 'none'; base-uri 'self'"
 )
+
+# The public JSON API: read-only, anonymous, JSON only (api/README in README.md › JSON API).
+from api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

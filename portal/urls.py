@@ -12,5 +12,6 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("staff/", include("ingest.urls")),
+    path("api/", include("api.urls")),
     path("", include("budgets.urls")),
 ]
