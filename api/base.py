@@ -89,12 +89,28 @@ ERROR_SCHEMA = {"type": "object", "additionalProperties": True,
                 "description": "`detail`, or the invalid parameters with their messages"}
 
 
+# The portal refuses a query holding a control character (portal.middleware, a 400 page): the
+# schema says so, so that clients and generated tests know which text is a valid parameter.
+NO_CONTROL_CHARACTERS = "^[^\\u0000-\\u001f\\u007f]*$"
+
+
+def _text_without_control_characters(parameter: dict) -> None:
+    schema = parameter.get("schema", {})
+    if schema.get("type") == "array":
+        schema = schema.get("items", {})
+    if schema.get("type") == "string" and "enum" not in schema and "format" not in schema:
+        schema.setdefault("pattern", NO_CONTROL_CHARACTERS)
+
+
 def document_common_responses(result, generator, request, public):
     """Schema hook: every operation may answer 400 (a bad parameter; a control character in
     the query is refused by the portal's middleware as an HTML page), 404 (an unknown object
-    or page) and 304 (If-None-Match matched the ETag)."""
+    or page) and 304 (If-None-Match matched the ETag); text parameters hold no control
+    characters."""
     for path in result.get("paths", {}).values():
         for operation in path.values():
+            for parameter in operation.get("parameters", []):
+                _text_without_control_characters(parameter)
             responses = operation.setdefault("responses", {})
             responses.setdefault("304", {"description": "Not modified: the ETag sent in "
                                                         "If-None-Match still matches"})

@@ -8,13 +8,33 @@ a department-year twice.
 """
 
 import django_filters as filters
+from django import forms
 from django.db.models import Q
+from drf_spectacular.utils import extend_schema_field
 
 from budgets.models import Disclosure, Region, TableKind
 from budgets.selectors import search_departments
 
 PUBLIC = [(s.value, s.label) for s in (Disclosure.Status.PUBLISHED, Disclosure.Status.SUPERSEDED)]
 MAX_ID = 2**31 - 1
+
+
+@extend_schema_field({"type": "integer", "minimum": 1, "maximum": MAX_ID})
+class IdFilter(filters.NumberFilter):
+    """An object id: a whole number from 1 (the schema says so, and the form checks it)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1, max_value=MAX_ID, **kwargs)
+
+
+@extend_schema_field({"type": "integer", "minimum": 1990, "maximum": 2100})
+class YearFilter(filters.NumberFilter):
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, min_value=1990, max_value=2100, **kwargs)
 SCOPES = [("department", "部门"), ("unit", "所属单位")]
 
 
@@ -31,18 +51,16 @@ class DisclosureScoped(filters.FilterSet):
     prefix = "disclosure__"
     published_by_default = True
 
-    region = filters.CharFilter(method="filter_region", max_length=200,
+    region = filters.CharFilter(method="filter_region",
                                 help_text="地区网址标识（含下级地区），如 河北省-唐山市")
-    year = filters.NumberFilter(method="filter_year", min_value=1990, max_value=2100,
-                                help_text="预算年度")
-    department = filters.CharFilter(method="filter_department", max_length=20,
+    year = YearFilter(method="filter_year", help_text="预算年度")
+    department = filters.CharFilter(method="filter_department",
                                      help_text="部门（或单位）编码，如 711")
-    department_id = filters.NumberFilter(method="filter_department_id", min_value=1,
-                                        max_value=MAX_ID)
+    department_id = IdFilter(method="filter_department_id")
     scope = filters.ChoiceFilter(choices=SCOPES, method="filter_scope",
                                  help_text="department 部门 / unit 所属单位")
-    disclosure = filters.NumberFilter(method="filter_disclosure", min_value=1, max_value=MAX_ID,
-                                      help_text="一个公开版本的 id（已被替换的版本也可）")
+    disclosure = IdFilter(method="filter_disclosure",
+                          help_text="一个公开版本的 id（已被替换的版本也可）")
     status = filters.ChoiceFilter(choices=PUBLIC, method="filter_status",
                                   help_text="published（默认）或 superseded")
 
@@ -81,7 +99,7 @@ class DisclosureScoped(filters.FilterSet):
 class DisclosureFilter(DisclosureScoped):
     prefix = ""
     published_by_default = False
-    q = filters.CharFilter(method="filter_search", max_length=100,
+    q = filters.CharFilter(method="filter_search",
                            help_text="名称搜索（如目录页：芦台 群工部、人社局）")
 
     def filter_search(self, queryset, name, value):
@@ -90,34 +108,34 @@ class DisclosureFilter(DisclosureScoped):
 
 class LineFilter(DisclosureScoped):
     table = filters.ChoiceFilter(choices=TableKind.choices, help_text="九张表之一")
-    code = filters.CharFilter(max_length=32, help_text="编码（精确），如 2080501、301、outbound")
-    code_prefix = filters.CharFilter(field_name="code", lookup_expr="startswith", max_length=32,
+    code = filters.CharFilter(help_text="编码（精确），如 2080501、301、outbound")
+    code_prefix = filters.CharFilter(field_name="code", lookup_expr="startswith",
                                      help_text="编码前缀，如 208（类下所有款、项）")
-    column = filters.CharFilter(max_length=64, help_text="栏目，如 total、basic、project")
+    column = filters.CharFilter(help_text="栏目，如 total、basic、project")
 
 
 class FindingFilter(DisclosureScoped):
     table = filters.ChoiceFilter(choices=TableKind.choices)
-    rule = filters.CharFilter(max_length=60)
+    rule = filters.CharFilter()
 
 
 class ProjectFilter(DisclosureScoped):
-    code = filters.CharFilter(max_length=40, help_text="项目编码")
+    code = filters.CharFilter(help_text="项目编码")
 
 
 class IndicatorFilter(DisclosureScoped):
     prefix = "project__disclosure__"
-    project = filters.NumberFilter(field_name="project_id", min_value=1, max_value=MAX_ID)
+    project = IdFilter(field_name="project_id")
 
 
 class DepartmentFilter(filters.FilterSet):
     """Departments and units with at least one public version."""
 
-    region = filters.CharFilter(method="filter_region", max_length=200,
+    region = filters.CharFilter(method="filter_region",
                                 help_text="地区网址标识（含下级地区）")
-    code = filters.CharFilter(max_length=20)
+    code = filters.CharFilter()
     scope = filters.ChoiceFilter(choices=SCOPES, method="filter_scope")
-    parent = filters.NumberFilter(field_name="parent_id", min_value=1, max_value=MAX_ID,
+    parent = IdFilter(field_name="parent_id",
                                   help_text="主管部门 id：其所属单位")
 
     def filter_region(self, queryset, name, value):
@@ -128,5 +146,5 @@ class DepartmentFilter(filters.FilterSet):
 
 
 class RegionFilter(filters.FilterSet):
-    parent = filters.CharFilter(field_name="parent__slug", max_length=200,
+    parent = filters.CharFilter(field_name="parent__slug",
                                 help_text="上级地区网址标识：其直接下级")

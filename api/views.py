@@ -38,7 +38,7 @@ class RegionViewSet(ReadOnly):
     serializer_class = serializers.RegionSerializer
     filterset_class = filters.RegionFilter
     lookup_field = "slug"
-    lookup_value_regex = "[^/]+"
+    lookup_value_regex = r"[^/\x00-\x1f\x7f]+"  # no control characters (the portal refuses them)
 
 
 class DepartmentViewSet(ReadOnly):
