@@ -96,6 +96,14 @@ class DisclosureScoped(filters.FilterSet):
         return super().filter_queryset(queryset)
 
 
+def public_only(queryset, filterset_class):
+    """The rows of published and superseded versions (for a filter set hanging under them)."""
+    prefix = getattr(filterset_class, "prefix", None)
+    if prefix is None:
+        return queryset
+    return queryset.filter(**{f"{prefix}status__in": [s for s, _ in PUBLIC]})
+
+
 class DisclosureFilter(DisclosureScoped):
     prefix = ""
     published_by_default = False

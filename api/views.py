@@ -28,7 +28,12 @@ def public_disclosures():
 
 
 class ReadOnly(PublicReadMixin, viewsets.ReadOnlyModelViewSet):
-    pass
+    def filter_queryset(self, queryset):
+        # A detail URL names one row: any public version's (a superseded line too), whatever
+        # the defaults of the lists; drafts and discarded versions stay out.
+        if self.action == "retrieve":
+            return filters.public_only(queryset, self.filterset_class)
+        return super().filter_queryset(queryset)
 
 
 class RegionViewSet(ReadOnly):

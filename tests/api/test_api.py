@@ -33,6 +33,9 @@ def test_drafts_and_discarded_versions_never_appear(api, client, versions):
     for params in ({}, {"status": "superseded"}, {"department": "711"}):
         page = api("/api/lines/", table="summary", code="general_budget", **params)
         assert not {r["amount"] for r in page["results"]} & {"216.76", "226.76"}
+    for version, status in ((v1, 200), (v2, 200), (v3, 404), (v4, 404)):
+        line = Figure.objects.filter(disclosure=version).first()
+        assert client.get(f"/api/lines/{line.pk}/").status_code == status
     hidden_ids = {v3.pk, v4.pk}
     assert not {r["disclosure"] for r in all_pages(api, "/api/lines/", department="711",
                                                    page_size=1000)} & hidden_ids
