@@ -117,6 +117,9 @@ def test_cors_for_reads_only_and_writes_refused(client, sample_data):
     read = client.get("/api/disclosures/")
     assert read["Access-Control-Allow-Origin"] == "*"
     assert not read.has_header("Access-Control-Allow-Credentials")
+    head = client.head("/api/disclosures/")
+    assert head.status_code == 200 and head["Access-Control-Allow-Origin"] == "*"
+    assert head["ETag"] == read["ETag"] and head.content == b""
     preflight = client.options("/api/lines/", headers={
         "origin": "https://example.org", "access-control-request-method": "GET"})
     assert preflight.status_code == 200
