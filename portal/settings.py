@@ -47,6 +47,12 @@ INSTALLED_APPS = [
     "axes",
     "budgets",
     "ingest",
+    # the public JSON API (api/): DRF, its filters, its OpenAPI schema and Swagger UI's files
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -231,6 +237,9 @@ PUBLIC_CACHE = env_bool("PUBLIC_CACHE", not DEBUG)
 PUBLIC_CACHE_ALIAS = "default"
 PUBLIC_CACHE_SECONDS = int(env("PUBLIC_CACHE_SECONDS", "86400"))
 PUBLIC_CACHE_RELEASE = env("PUBLIC_CACHE_RELEASE", "1")
+
+# The public JSON API: read-only, anonymous, JSON only (api/README in README.md › JSON API).
+from api.settings import REST_FRAMEWORK, SPECTACULAR_SETTINGS  # noqa: E402, F401
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("accounts/password_change/done/", auth_views.PasswordChangeDoneView.as_view(),
          name="password_change_done"),
     path("staff/", include("ingest.urls")),
+    path("api/", include("api.urls")),
 ]
 # The public pages, in Chinese at / and in English at /en/ (LocaleMiddleware).
 urlpatterns += i18n_patterns(path("", include("budgets.urls")), prefix_default_language=False)
