@@ -36,7 +36,7 @@ from budgets.models import (
     Unit,
     normalise_name,
 )
-from budgets.schema import COLUMN_LABELS, REVENUE_ITEM_LABELS, SANGONG_ROWS
+from budgets.schema import REVENUE_ITEM_LABELS, SANGONG_ROWS, column_label
 
 T = TableKind
 LEVELS_PER_PROVINCE = 111
@@ -300,7 +300,7 @@ def table_rows(disclosure_id: int, content: Content) -> Iterator[tuple]:
     for table, *_ in content.rows:
         counts[table] = counts.get(table, 0) + 1
     for table, count in counts.items():
-        columns = [{"key": k, "label": COLUMN_LABELS[k]} for k in content.columns[table]]
+        columns = [{"key": k, "label": column_label(k)} for k in content.columns[table]]
         yield (disclosure_id, table, T(table).label, PAGES[table], PAGES[table], count, "",
                content.unit, json.dumps(columns, ensure_ascii=False))
 

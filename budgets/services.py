@@ -279,6 +279,9 @@ def disclosures_store(
         )
         if item["scope"] == "department":
             department = owner
+        # Two workers storing the same department-year at once would both take the same next
+        # version number: the second waits here for the first to commit.
+        Department.objects.select_for_update().filter(pk=owner.pk).exists()
         base = _version_to_join(owner, year, document)
         disclosure = Disclosure.objects.create(
             department=owner, year=year, version=_next_version(owner, year),

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.files import File
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from budgets.models import Disclosure, Region, SourceDocument
 from budgets.services import disclosure_publish, disclosures_store
@@ -151,6 +151,11 @@ def ingest_document(document: SourceDocument, *, publish: bool = False, user=Non
         document.status = SourceDocument.Status.STORED
     except UnreadableDocument as exc:
         document.status, document.error = SourceDocument.Status.FAILED, str(exc)
+    except DatabaseError as exc:  # staff get a plain sentence, the log the database's words
+        logger.warning("storing %s failed: %r", document.original_name, exc)
+        document.status = SourceDocument.Status.FAILED
+        document.error = ("保存读取结果时数据库出错（可能与同时进行的另一项读取冲突），"
+                          "数据未入库，原件已保存；可以重试")
     except Exception as exc:  # a file we cannot make sense of must not take the caller down
         logger.warning("ingest failed for %s: %r", document.original_name, exc)
         logger.debug("ingest failure", exc_info=True)
