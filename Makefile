@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 
-.PHONY: install run test lint sample-data screenshots
+.PHONY: install run test lint sample-data screenshots plotly
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,3 +42,8 @@ lint: install
 # PDFs in a temporary SQLite database, drawn by Debian's Chromium.
 screenshots: install
 	$(PY) scripts/screenshots.py
+
+# static/js/plotly.min.js: plotly.js's partial bundle of the traces the portal draws
+# (scripts/plotly/entry.js), with node and npm.
+plotly:
+	bash scripts/build-plotly.sh
