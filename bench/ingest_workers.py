@@ -9,8 +9,8 @@ document in samples/ (PDF, DOCX, XLSX) as ingest jobs through `upload_receive`, 
 upload would (INGEST_QUEUE=tasks), then starts that many `db_worker --batch` processes, which
 exit when the queue is empty. Every copy's bytes differ (a PDF comment after %%EOF, a zip archive
 comment), so none is skipped as a duplicate, and each document is filed under a region of its
-own: two versions of one department-year read at the same time collide on the version number
-(`disclosure_unique_version`, the second fails), which this bench is not about. Throughput is
+own: two versions of one department-year stored at the same time wait for each other (the
+department row is locked while the version is numbered), which this bench is not about. Throughput is
 documents per minute from the first job started to the last job finished (worker start-up
 excluded; the rest of the wall time is printed apart), and its ratio against the first worker
 count of the run.
