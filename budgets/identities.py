@@ -455,14 +455,3 @@ def table_check_counts(disclosure: Disclosure) -> tuple[int, int]:
     checks are not counted: they run only where the prose restates a figure."""
     check = run_table_checks(disclosure)
     return check.runs, len(check.findings)
-
-
-def validate_identities(disclosure: Disclosure) -> list[Finding]:
-    """Replace the disclosure's identity findings with a fresh check of its tables and prose;
-    what reading found (rule "reading") stays."""
-    from budgets.narrative import narrative_findings
-
-    disclosure.findings.exclude(rule="reading").delete()
-    cells = Cells.of(disclosure)
-    findings = table_findings(disclosure, cells) + narrative_findings(disclosure, cells)
-    return Finding.objects.bulk_create(findings)

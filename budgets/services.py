@@ -17,7 +17,6 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from budgets.codes import parent_code
-from budgets.identities import validate_identities
 from budgets.models import (
     PART_NAMES,
     Classification,
@@ -39,6 +38,7 @@ from budgets.models import (
     to_yuan,
 )
 from budgets.schema import TABLE_COLUMNS, column_label
+from budgets.validation import validate_identities
 
 MAX_DECIMALS = 6
 

@@ -178,12 +178,9 @@ def ordered_blocks(number: int, tables: list, lines: list[tuple[float, str]]) ->
     return [block for _, block in sorted(items, key=lambda item: item[0])]
 
 
-def read_pdf(path, backend: str = "pdfium", on_page=None) -> ExtractedDocument:
-    """`on_page(n, total)` is called before page n is read (progress for the staff pages)."""
-    if backend == "pdfium":
-        from ingest.pdfium_reader import read_pdf_pdfium
-
-        return read_pdf_pdfium(path, on_page=on_page)
+def read_pdf(path, backend: str = "pdfplumber", on_page=None) -> ExtractedDocument:
+    """The pdfplumber and camelot backends (the default one, PDFium, is `pdfium_reader`).
+    `on_page(n, total)` is called before page n is read (progress for the staff pages)."""
     try:
         pdf = pdfplumber.open(str(path))
     except PdfminerException as exc:

@@ -11,11 +11,12 @@ from ingest.docx_reader import read_docx
 from ingest.extract import ExtractedDocument, UnreadableDocument
 from ingest.filetype import detect_format
 from ingest.pdf_reader import read_pdf
+from ingest.pdfium_reader import read_pdf_pdfium
 from ingest.recognise import recognise
 from ingest.records import part_records
 from ingest.xlsx_reader import read_xlsx
 
-READERS = {"pdf": read_pdf, "docx": read_docx, "xlsx": read_xlsx}
+READERS = {"docx": read_docx, "xlsx": read_xlsx}
 
 Progress = Callable[[str, int | None, int | None], None]
 
@@ -25,6 +26,8 @@ def read_document(path: Path, backend: str = "pdfium",
     kind = detect_format(path)
     if kind == "pdf":
         on_page = (lambda n, total: progress("reading", n, total)) if progress else None
+        if backend == "pdfium":
+            return read_pdf_pdfium(path, on_page=on_page)
         return read_pdf(path, backend=backend, on_page=on_page)
     if progress:
         progress("reading", None, None)

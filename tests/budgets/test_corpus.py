@@ -7,8 +7,8 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 
-from budgets.identities import validate_identities
 from budgets.models import Department, Disclosure, Figure, Project, Region
+from budgets.validation import validate_identities
 
 FACTORS = {"元": Decimal(1), "万元": Decimal(10000)}
 

@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from budgets.identities import validate_identities
 from budgets.models import Disclosure, Figure
+from budgets.validation import validate_identities
 from tests.budgets.test_pages_department import GAOXIN_SLUG, LUTAI_SLUG, url
 
 

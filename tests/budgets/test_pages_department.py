@@ -222,7 +222,7 @@ class TestTablesAndSections:
         assert 'id="findings"' not in page(LUTAI_SLUG, "711")
 
     def test_a_table_that_does_not_add_up_is_reported(self, sample_data, page):
-        from budgets.identities import validate_identities
+        from budgets.validation import validate_identities
 
         disclosure = Disclosure.objects.get(department__code="711")
         Figure.objects.filter(disclosure=disclosure, table="expenditure_by_function",
