@@ -16,7 +16,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET
 from django_tables2 import RequestConfig
 
-from budgets import selectors
+from budgets import selectors, versions
 from budgets.comparisons import disclosure_key
 from budgets.exports import (
     INDICATOR_COLUMNS,
@@ -149,8 +149,15 @@ def department_version(request: HttpRequest, region: str, year: int, version: in
         "current": selectors.published_disclosure(region=region, year=year, code=code, pk=pk),
         "tables": selectors.disclosure_tables(disclosure),
         "printed_tables": selectors.printed_tables(disclosure),
+        "changes": _changes_since(disclosure),
     }
     return render(request, "budgets/version.html", ctx)
+
+
+def _changes_since(disclosure):
+    """What the public version that replaced `disclosure` changed; None for the current one."""
+    newer = versions.replacing_version(disclosure)
+    return None if newer is None else versions.version_changes(disclosure, newer)
 
 
 @require_GET

@@ -7,131 +7,35 @@ and ingest/services.py enforces them, so every caller of a publish is held to th
 import re
 import unicodedata
 from collections import defaultdict
-from dataclasses import dataclass, field
-from decimal import Decimal
+from dataclasses import dataclass
 
 from django.db.models import Q
 
-from budgets.models import Department, Disclosure, Figure, Region, TableKind, normalise_name
-from budgets.schema import COLUMN_LABELS
-
-TABLE_LABELS = dict(TableKind.choices)
-TABLE_ORDER = {kind: i for i, kind in enumerate(TableKind.values)}
-PUBLIC = (Disclosure.Status.PUBLISHED, Disclosure.Status.SUPERSEDED)
-
+from budgets.models import Department, Disclosure, Region, normalise_name
+from budgets.versions import PUBLIC, VersionChanges
 
 # --- figures and projects against the published version ----------------------------------------
 
-@dataclass
-class FigureChange:
-    """One cell key whose amount differs (or exists on one side only), in 元 and as printed."""
-
-    table: str
-    code: str
-    name: str
-    column: str
-    before_yuan: Decimal | None
-    after_yuan: Decimal | None
-    before: str | None  # as printed, with its unit: "196.76 万元"
-    after: str | None
-
-    @property
-    def table_label(self) -> str:
-        return TABLE_LABELS.get(self.table, self.table)
-
-    @property
-    def column_label(self) -> str:
-        return COLUMN_LABELS.get(self.column, self.column)
-
-    @property
-    def difference(self) -> str | None:
-        """after − before in 元 (exact; the two sides may be printed in different units)."""
-        if self.before_yuan is None or self.after_yuan is None:
-            return None
-        return f"{_fen(self.after_yuan - self.before_yuan):+,f} 元".replace("-", "−")
-
-
-def _fen(amount: Decimal) -> Decimal:
-    """At least two decimals (分), more only where the exact value has them."""
-    amount = amount.normalize()
-    return amount.quantize(Decimal("0.01")) if amount.as_tuple().exponent > -2 else amount
-
 
 @dataclass
-class PublishChanges:
-    """What publishing `draft` would change for its department-year."""
+class PublishChanges(VersionChanges):
+    """What publishing `draft` would change for its department-year (budgets.versions compares
+    the two versions; here the draft is the newer side whatever its number)."""
 
-    draft: Disclosure
-    published: Disclosure | None
-    added: list[FigureChange] = field(default_factory=list)
-    removed: list[FigureChange] = field(default_factory=list)
-    changed: list[FigureChange] = field(default_factory=list)
-    projects_added: list[str] = field(default_factory=list)
-    projects_removed: list[str] = field(default_factory=list)
     region_mismatch: str = ""
+
+    @property
+    def draft(self) -> Disclosure:
+        return self.newer
+
+    @property
+    def published(self) -> Disclosure | None:
+        return self.older
 
     @property
     def is_older(self) -> bool:
         """The draft's version is older than the one the public sees now: publishing goes back."""
         return self.published is not None and self.published.version > self.draft.version
-
-    @property
-    def is_same(self) -> bool:
-        return not (self.added or self.removed or self.changed
-                    or self.projects_added or self.projects_removed)
-
-    @property
-    def figure_groups(self) -> list[tuple[str, list[FigureChange]]]:
-        """The non-empty lists with their headings, in the order staff read them."""
-        groups = [("变动", self.changed), ("新增", self.added), ("删除", self.removed)]
-        return [(label, items) for label, items in groups if items]
-
-
-# (table, code, name, column) → the amounts of the rows with that key (a code may be printed on
-# several rows, one per hidden unit), ordered so the comparison does not depend on row order.
-CellKey = tuple[str, str, str, str]
-
-
-def _cells(disclosure: Disclosure) -> dict[CellKey, list[Figure]]:
-    cells: dict[CellKey, list[Figure]] = defaultdict(list)
-    for figure in disclosure.figures.only("table", "code", "name", "column", "amount", "unit",
-                                          "decimals", "amount_yuan").order_by("row", "pk"):
-        cells[(figure.table, figure.code, normalise_name(figure.name), figure.column)].append(
-            figure)
-    return cells
-
-
-def _printed(figures: list[Figure] | None) -> str | None:
-    if not figures:
-        return None
-    return " + ".join(f"{f.printed} {f.unit}" for f in figures)
-
-
-def _yuan(figures: list[Figure] | None) -> Decimal | None:
-    return sum((f.amount_yuan for f in figures), Decimal(0)) if figures else None
-
-
-def _same(old: list[Figure], new: list[Figure]) -> bool:
-    return sorted(f.amount_yuan for f in old) == sorted(f.amount_yuan for f in new)
-
-
-def _figure_changes(changes: PublishChanges) -> None:
-    new, old = _cells(changes.draft), _cells(changes.published)
-    for key in sorted(new.keys() | old.keys(),
-                      key=lambda k: (TABLE_ORDER.get(k[0], 99), k[1], k[2], k[3])):
-        before, after = old.get(key), new.get(key)
-        if before and after and _same(before, after):
-            continue
-        change = FigureChange(table=key[0], code=key[1], name=(after or before)[0].name,
-                              column=key[3], before_yuan=_yuan(before), after_yuan=_yuan(after),
-                              before=_printed(before), after=_printed(after))
-        bucket = changes.added if not before else changes.removed if not after else changes.changed
-        bucket.append(change)
-
-
-def _projects(disclosure: Disclosure) -> dict[tuple[str, str], str]:
-    return {(p.code, normalise_name(p.name)): p.name
-            for p in disclosure.projects.only("code", "name").order_by("order")}
 
 
 def published_version(disclosure: Disclosure) -> Disclosure | None:
@@ -145,15 +49,8 @@ def publish_changes(draft: Disclosure) -> PublishChanges:
     """Figures added, removed and changed (by table, code, name and column, amounts compared in
     元), projects added and removed, against the published version of the same department-year;
     whether the draft is older than it; and whether the draft matches its region."""
-    changes = PublishChanges(draft=draft, published=published_version(draft),
-                             region_mismatch=region_mismatch(draft))
-    if changes.published is None:
-        return changes
-    _figure_changes(changes)
-    new, old = _projects(draft), _projects(changes.published)
-    changes.projects_added = [new[k] for k in new if k not in old]
-    changes.projects_removed = [old[k] for k in old if k not in new]
-    return changes
+    return PublishChanges.between(published_version(draft), draft,
+                                  region_mismatch=region_mismatch(draft))
 
 
 # --- does the document belong to the region it is filed under? -----------------------------------
