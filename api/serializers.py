@@ -90,9 +90,10 @@ class TableSerializer(serializers.Serializer):
                                     help_text="栏目（key, label）按原表顺序")
 
 
-class HeadlineSerializer(serializers.Serializer):
-    key = serializers.CharField()
-    label = serializers.CharField()
+class ComparedAmountSerializer(serializers.Serializer):
+    """An amount in 万元 beside last year's and the change (the department page's headline
+    figures and 三公 lines)."""
+
     amount_wan = money()
     previous_wan = money()
     change_wan = money()
@@ -105,6 +106,11 @@ class HeadlineSerializer(serializers.Serializer):
 
     def get_change_wan(self, obj) -> str | None:
         return decimal_text(obj.change)
+
+
+class HeadlineSerializer(ComparedAmountSerializer):
+    key = serializers.CharField()
+    label = serializers.CharField()
 
 
 class DisclosureDetailSerializer(DisclosureSerializer):
@@ -115,21 +121,9 @@ class DisclosureDetailSerializer(DisclosureSerializer):
                                              help_text="上年已公开版本的 id（比较所用）")
 
 
-class SangongSerializer(serializers.Serializer):
+class SangongSerializer(ComparedAmountSerializer):
     code = serializers.CharField(help_text="空为合计；outbound、vehicle、reception …")
     name = serializers.CharField()
-    amount_wan = money()
-    previous_wan = money()
-    change_wan = money()
-
-    def get_amount_wan(self, obj) -> str | None:
-        return decimal_text(obj.amount)
-
-    def get_previous_wan(self, obj) -> str | None:
-        return decimal_text(obj.previous) if obj.has_previous else None
-
-    def get_change_wan(self, obj) -> str | None:
-        return decimal_text(obj.change)
 
 
 class OwnedSerializer(serializers.Serializer):

@@ -55,8 +55,23 @@ def passed_share(checks: int, failed: int) -> Decimal | None:
     return (Decimal(max(checks - failed, 0)) * 100 / checks).quantize(Decimal("0.1"))
 
 
+class CheckCounts:
+    """Checks passed and their share, for anything with `checks` made and `failed`."""
+
+    checks: int
+    failed: int
+
+    @property
+    def passed(self) -> int:
+        return max(self.checks - self.failed, 0)
+
+    @property
+    def share(self) -> Decimal | None:
+        return passed_share(self.checks, self.failed)
+
+
 @dataclass
-class DisclosureQuality:
+class DisclosureQuality(CheckCounts):
     """One disclosure's checks: the table identities, prose against tables, reading."""
 
     disclosure: Disclosure
@@ -68,14 +83,6 @@ class DisclosureQuality:
     @property
     def failed(self) -> int:
         return len(self.identities)
-
-    @property
-    def passed(self) -> int:
-        return max(self.checks - self.failed, 0)
-
-    @property
-    def share(self) -> Decimal | None:
-        return passed_share(self.checks, self.failed)
 
 
 def disclosure_quality(disclosure: Disclosure) -> DisclosureQuality:
@@ -92,7 +99,7 @@ def disclosure_quality(disclosure: Disclosure) -> DisclosureQuality:
 
 
 @dataclass
-class OverviewRow:
+class OverviewRow(CheckCounts):
     disclosure: Disclosure
     region: str
     checks: int
@@ -100,17 +107,9 @@ class OverviewRow:
     prose: int
     reading: int
 
-    @property
-    def passed(self) -> int:
-        return max(self.checks - self.failed, 0)
-
-    @property
-    def share(self) -> Decimal | None:
-        return passed_share(self.checks, self.failed)
-
 
 @dataclass
-class GroupRow:
+class GroupRow(CheckCounts):
     """The disclosures of one region and year taken together."""
 
     region: str
@@ -120,10 +119,6 @@ class GroupRow:
     failed: int = 0
     prose: int = 0
     reading: int = 0
-
-    @property
-    def share(self) -> Decimal | None:
-        return passed_share(self.checks, self.failed)
 
 
 def _counted(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
