@@ -835,7 +835,7 @@ def ranking(*, measure: Measure, year: int, region: Region | None = None,
     """
     candidates = published_disclosures().filter(year=year)
     if not include_units:
-        candidates = candidates.filter(department__parent__isnull=True)
+        candidates = candidates.heads()
     if region is not None:
         candidates = candidates.filter(department__region_id__in=region.descendant_ids())
     current = measure.expression()

@@ -80,14 +80,7 @@ DOWNLOADS = (
     Download("排名", "排名页“下载排名（CSV）”", RANKING_COLUMNS),
 )
 
-ROW_EXPLANATIONS = {
-    "revenue_total": "本年收入合计", "expenditure_total": "本年支出合计",
-    "carryover_in": "上年结转（收入方）", "carryover_out": "结转下年（支出方）",
-    "revenue_grand_total": "收入总计", "expenditure_grand_total": "支出总计",
-    schema.RENHANG: "人行科目（原文未印三位编码）",
-    "line": "原文只印名称、未能确定编码的行",
-    schema.UNIT_ROW: "收入总表中以单位为行、未印单位编码的行（印有的为单位编码）",
-}
+ROW_EXPLANATIONS = schema.ROW_NAMES
 
 
 def table_codes() -> list[dict]:

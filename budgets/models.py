@@ -225,6 +225,16 @@ class DisclosureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Disclosure.Status.PUBLISHED)
 
+    def heads(self):
+        """The budgets a department-year is read by: departments', and a unit's whose
+        department published none that year (a 单位预算 filed on its own, its 部门 file not
+        or not yet read). A unit's budget is otherwise inside its department's."""
+        department_published = self.model.objects.filter(
+            department=models.OuterRef("department__parent"), year=models.OuterRef("year"),
+            status=Disclosure.Status.PUBLISHED)
+        return self.filter(Q(department__parent__isnull=True)
+                           | ~models.Exists(department_published))
+
 
 PART_NAMES = {"tables": "预算报表", "narrative": "情况说明", "projects": "项目绩效目标"}
 

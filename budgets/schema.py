@@ -114,3 +114,14 @@ SANGONG_ROWS = {
     "meeting": "会议费",
     "training": "培训费",
 }
+
+
+# Rows printed without a classification code, by what they are (findings, the data dictionary).
+ROW_NAMES = {
+    "revenue_total": "本年收入合计", "expenditure_total": "本年支出合计",
+    "carryover_in": "上年结转（收入方）", "carryover_out": "结转下年（支出方）",
+    "revenue_grand_total": "收入总计", "expenditure_grand_total": "支出总计",
+    RENHANG: "人行科目（原文未印三位编码）",
+    "line": "原文只印名称、未能确定编码的行",
+    UNIT_ROW: "收入总表中以单位为行、未印单位编码的行（印有的为单位编码）",
+}

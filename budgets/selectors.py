@@ -780,7 +780,7 @@ def department_directory(
     """Published department-years matching the directory filters, with their totals."""
     disclosures = published_disclosures()
     if not include_units:
-        disclosures = disclosures.filter(department__parent__isnull=True)
+        disclosures = disclosures.heads()
     if region is not None:
         disclosures = disclosures.filter(department__region_id__in=region.descendant_ids())
     if year:
@@ -808,7 +808,7 @@ class CoveredRegion:
 def covered_regions() -> list[CoveredRegion]:
     """Regions with published departments, with their full name and number of departments."""
     counts = (
-        Disclosure.objects.published().filter(department__parent__isnull=True)
+        Disclosure.objects.published().heads()
         .values_list("department__region").annotate(n=Count("department", distinct=True))
     )
     regions = {r.pk: r for r in Region.objects.all()}
@@ -901,13 +901,12 @@ def portal_statistics() -> PortalStatistics:
     (a 2023 and a 2024 budget of one department are two plans, not one sum). Units are not
     added: their department's budget already contains them."""
     published = Disclosure.objects.published()
-    counts = published.aggregate(
-        departments=Count("department", distinct=True, filter=Q(department__parent__isnull=True)),
-        units=Count("department", distinct=True, filter=Q(department__parent__isnull=False)),
-        disclosures=Count("pk"), last=Max("published_at"),
-    )
+    heads = published.heads()
+    counts = published.aggregate(disclosures=Count("pk"), last=Max("published_at"))
+    counts["departments"] = heads.values("department").distinct().count()
+    counts["units"] = (published.exclude(pk__in=heads).values("department").distinct().count())
     by_year = Figure.objects.filter(
-        disclosure__in=published.filter(department__parent__isnull=True),
+        disclosure__in=heads,
         table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
     ).values("disclosure__year").annotate(
         total=Sum("amount_yuan"), departments=Count("disclosure__department", distinct=True),

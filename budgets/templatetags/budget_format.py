@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from budgets.models import TableKind
-from budgets.schema import COLUMN_LABELS
+from budgets.schema import COLUMN_LABELS, REVENUE_ITEM_LABELS, ROW_NAMES, SANGONG_ROWS
 from budgets.selectors import printed_in_wan
 
 register = template.Library()
@@ -99,6 +99,7 @@ def column_label(column: str) -> str:
     return COLUMN_LABELS.get(column) or EXTRA_COLUMN_LABELS.get(column, column)
 
 
+ROW_LABELS = {**REVENUE_ITEM_LABELS, **SANGONG_ROWS, **ROW_NAMES}
 EXTRA_TABLE_LABELS = {"project": "项目绩效目标表", "narrative": "情况说明"}
 
 
@@ -108,6 +109,13 @@ def table_label(table: str) -> str:
         return TableKind(table).label
     except ValueError:
         return EXTRA_TABLE_LABELS.get(table, table)
+
+
+@register.filter
+def row_label(code: str) -> str:
+    """A row's code as a reader names it: classification codes as printed, the rows without
+    one (支出总计, 一般公共预算拨款收入, 因公出国（境）费 …) by their name, never a key."""
+    return ROW_LABELS.get(code, code)
 
 
 @register.filter

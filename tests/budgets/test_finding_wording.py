@@ -58,3 +58,11 @@ class TestPublicFindings:
         # 20129 is printed 133.02; its 项 now add up to 118.00 + 4.05 + 2.20 + 8.55
         assert named["明细之和"] == "132.80 万元"
         assert named["表中合计所印"] == "133.02 万元"
+
+
+def test_a_finding_names_its_row_not_an_internal_key():
+    from budgets.templatetags.budget_format import row_label
+
+    assert row_label("expenditure_grand_total") == "支出总计"
+    assert row_label("general_budget") == "一般公共预算拨款收入"
+    assert row_label("2010101") == "2010101"

@@ -42,3 +42,24 @@ def test_the_two_files_give_the_same_department_and_unit_in_either_order(order):
     totals = {d.pk: d.figures.get(table="summary", code="expenditure_grand_total",
                                   column="total").amount_yuan for d in (department, unit)}
     assert totals[department.pk] >= totals[unit.pk]
+
+
+@pytest.mark.django_db
+def test_a_unit_budget_whose_department_published_nothing_is_listed_on_its_own(client):
+    """Until its 部门 file is read, a 单位预算 filed alone is what the public can read of that
+    body: in the directory, the home page's figures and the rankings — and once the 部门 file is
+    published, the unit drops out of them again (its budget is inside the department's)."""
+    from budgets.models import Disclosure
+    from budgets.services import disclosure_publish
+
+    region = region_get_or_create_path(["上海市", "普陀区"])
+    data = document_data(read_document(PUTUO / "2025_上海市普陀区商务委员会_单位预算.pdf"))
+    [unit] = disclosures_store(data=data, region=region)
+    disclosure_publish(disclosure=unit)
+    assert unit.department.parent is not None
+    assert list(Disclosure.objects.published().heads()) == [unit]
+    assert "上海市普陀区商务委员会" in client.get("/departments/").content.decode()
+    data = document_data(read_document(PUTUO / "2025_上海市普陀区商务委员会_部门预算.pdf"))
+    [department] = disclosures_store(data=data, region=region)
+    disclosure_publish(disclosure=department)
+    assert list(Disclosure.objects.published().heads()) == [department]
