@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from budgets.caching import per_version
 from budgets.codes import classification_level, parent_code
 from budgets.models import Classification, Figure, TableKind
 
@@ -47,13 +48,15 @@ def _names() -> dict[tuple[str, str], str]:
     names = {(c.kind, c.code): c.name
              for c in Classification.objects.order_by("year").only("kind", "code", "name")}
     for kind, table in KIND_TABLES.items():
+        # order_by(): the model's ordering would otherwise join the DISTINCT (a row per figure)
         printed = (Figure.objects.published().filter(table=table, code__regex=CODE_PATTERN)
-                   .values_list("code", "name").distinct())
+                   .order_by().values_list("code", "name").distinct())
         for code, name in printed:
             names.setdefault((kind, code), name)
     return names
 
 
+@per_version  # reads every published figure's code: once per publication, not per request
 def subjects() -> list[Subject]:
     names = _names()
     found = []
