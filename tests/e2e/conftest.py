@@ -3,7 +3,10 @@
 They run with the rest of `make test`; select or skip them with `-m e2e` / `-m "not e2e"`.
 """
 
+import os
+
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
@@ -29,3 +32,12 @@ def browser(monkeypatch):
             yield chromium
         finally:
             chromium.close()
+
+
+@pytest.fixture
+def published(transactional_db):
+    """The reference codes and the three sample disclosures, published and committed, so that
+    the live server's threads see them."""
+    with open(os.devnull, "w") as quiet:
+        call_command("load_classifications", stdout=quiet)
+        call_command("load_sample_data", stdout=quiet)

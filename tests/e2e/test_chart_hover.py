@@ -1,10 +1,8 @@
 """The department page's sunburst and treemap hover each 类 and 款 with the figure its table row
 shows (the charts once hovered every parent as "0.00 万元")."""
 
-import os
 
 import pytest
-from django.core.management import call_command
 
 from tests.budgets.test_pages_department import GAOXIN_SLUG, url
 
@@ -21,13 +19,6 @@ SLICE_CENTRE = """([chart, id]) => {
     .getBoundingClientRect();
   return {x: box.x + box.width / 2, y: box.y + box.height / 2};
 }"""
-
-
-@pytest.fixture
-def published(transactional_db):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
 
 
 def hover_text(page, chart: str, code: str) -> str:

@@ -6,7 +6,6 @@ import io
 import os
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
@@ -39,12 +38,9 @@ def async_unsafe(monkeypatch):
     monkeypatch.setitem(os.environ, "DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
-def test_picker_shared_url_and_csv(async_unsafe, transactional_db, live_server, chromium,
+def test_picker_shared_url_and_csv(async_unsafe, published, live_server, chromium,
                                    tmp_path):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # (restored by the fixture)
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
     context = chromium.new_context(accept_downloads=True, locale="zh-CN",
                                    viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -123,11 +119,8 @@ def test_picker_shared_url_and_csv(async_unsafe, transactional_db, live_server, 
         context.close()
 
 
-def test_ranking_and_history_charts_draw_without_csp_errors(async_unsafe, transactional_db,
+def test_ranking_and_history_charts_draw_without_csp_errors(async_unsafe, published,
                                                             live_server, chromium, tmp_path):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
     page = chromium.new_page(locale="zh-CN")
     problems = []
     page.on("pageerror", lambda error: problems.append(str(error)))

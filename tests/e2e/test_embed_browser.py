@@ -1,24 +1,15 @@
 """An embedded chart in a real browser: a page of another site frames the embed URL and the
 chart draws; the same site framing the department page itself is refused."""
 
-import os
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from tests.budgets.test_pages_department import LUTAI_SLUG, url
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def published(transactional_db):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
 
 
 @pytest.fixture

@@ -2,10 +2,8 @@
 their own box), names not wrapped two characters a line, findings as readable cards, the
 ranking chart's bars not squeezed out by long names."""
 
-import os
 
 import pytest
-from django.core.management import call_command
 
 from tests.budgets.test_pages_department import GAOXIN_SLUG, url
 
@@ -25,10 +23,7 @@ PAGES = {
 
 
 @pytest.fixture
-def phone(transactional_db, live_server, browser):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
+def phone(published, live_server, browser):
     context = browser.new_context(viewport={"width": WIDTH, "height": 844}, is_mobile=True,
                                   locale="zh-CN")
     page = context.new_page()

@@ -8,12 +8,10 @@ live server's test database (a file on SQLite, see portal/settings.py).
 
 import csv
 import io
-import os
 import threading
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.db import connection
 from django_tasks_db.management.commands.db_worker import Worker
 from playwright.sync_api import expect, sync_playwright
@@ -30,13 +28,6 @@ from tests.ingest.staff_fixtures import (
 )
 
 pytestmark = pytest.mark.e2e
-
-
-@pytest.fixture
-def published(transactional_db):
-    with open(os.devnull, "w") as quiet:
-        call_command("load_classifications", stdout=quiet)
-        call_command("load_sample_data", stdout=quiet)
 
 
 @pytest.fixture
