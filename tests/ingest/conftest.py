@@ -10,6 +10,7 @@ from django.core.management import call_command
 
 from budgets.sample_data import read_sample, sample_files
 from budgets.schema import TABLE_COLUMNS
+from tests.ingest.staff_fixtures import LUOTAI, bureau_user
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / "samples"
@@ -128,3 +129,9 @@ def rendered_caption_variants(tmp_path_factory):
             rendered.setdefault(style, {})[stem] = {
                 fmt: files[fmt][0] for fmt in CAPTION_VARIANT_FORMATS}
     return rendered
+
+
+@pytest.fixture
+def luotai(django_user_model):
+    """A bureau user granted 芦台经济开发区."""
+    return bureau_user(django_user_model, "luotai", LUOTAI)

@@ -4,10 +4,13 @@ import copy
 import shutil
 from pathlib import Path
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from budgets.models import Region
 from budgets.sample_data import SAMPLE_DIR, read_sample
 from budgets.services import region_get_or_create_path
-from ingest.models import RegionGrant
+from ingest import services
+from ingest.models import IngestJob, RegionGrant
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLES = ROOT / "samples"  # rendered by tests/corpus/render.py when present
@@ -55,3 +58,9 @@ def bureau_user(django_user_model, username: str, *region_paths: list[str]):
     for names in region_paths:
         RegionGrant.objects.create(user=user, region=region(names))
     return user
+
+
+def receive(path: Path, user, region_names: list[str] = LUOTAI) -> IngestJob:
+    """The file uploaded by `user` on the upload page, for the region: its ingest job."""
+    return services.upload_receive(upload=SimpleUploadedFile(path.name, path.read_bytes()),
+                                   region=region(region_names), user=user)

@@ -11,14 +11,13 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
 
 from budgets.models import Disclosure, SourceDocument
 from ingest import services
 from ingest.models import AuditEntry, IngestJob
-from tests.ingest.staff_fixtures import LUOTAI, ROOT, bureau_user, region, sample_file
+from tests.ingest.staff_fixtures import LUOTAI, ROOT, receive, sample_file
 from tests.ingest.test_sandbox import docx_with_paragraphs, gone
 from tests.ingest.test_staff_jobs import database_url_for_subprocesses, django_env, manage
 
@@ -31,16 +30,6 @@ def media(settings, tmp_path):
     settings.INGEST_QUEUE = "tasks"  # queued only: the tests run the workers
     settings.INGEST_JOB_DEAD_SECONDS = 45
     settings.INGEST_JOB_MAX_ATTEMPTS = 3
-
-
-@pytest.fixture
-def luotai(django_user_model):
-    return bureau_user(django_user_model, "luotai", LUOTAI)
-
-
-def receive(path: Path, user) -> IngestJob:
-    return services.upload_receive(upload=SimpleUploadedFile(path.name, path.read_bytes()),
-                                   region=region(LUOTAI), user=user)
 
 
 def worker_died(job: IngestJob, seconds_ago: float) -> None:

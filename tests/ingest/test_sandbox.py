@@ -8,14 +8,13 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from ingest import sandbox, services
 from ingest.extract import UnreadableDocument
 from ingest.models import IngestJob
 from ingest.reading import document_data, read_document
 from tests.corpus.bad_inputs import CONTENT_TYPES, PACKAGE_RELS, WORD_NS
-from tests.ingest.staff_fixtures import LUOTAI, ROOT, bureau_user, region, sample_file
+from tests.ingest.staff_fixtures import ROOT, receive, sample_file
 
 MB = 1024 * 1024
 REAL_PDF = ROOT / "tests/real/beijing/2026_北京市司法局_预算_报表_6f1087.pdf"  # 50 pages, WPS
@@ -154,16 +153,6 @@ def test_the_time_limit_grows_with_the_pages(settings):
 
 # --- through the staff job, in one worker process --------------------------------------------
 
-@pytest.fixture
-def luotai(django_user_model):
-    return bureau_user(django_user_model, "luotai", LUOTAI)
-
-
-def queued(path: Path, user) -> IngestJob:
-    return services.upload_receive(upload=SimpleUploadedFile(path.name, path.read_bytes()),
-                                   region=region(LUOTAI), user=user)
-
-
 @pytest.mark.django_db
 def test_a_job_over_the_memory_limit_fails_plainly_and_the_next_job_still_runs(
         settings, luotai, tmp_path):
@@ -171,8 +160,8 @@ def test_a_job_over_the_memory_limit_fails_plainly_and_the_next_job_still_runs(
     settings.INGEST_MEMORY_LIMIT_MB = 450
     settings.INGEST_OOXML_PART_MAX_MB = 100  # let the part through: the memory limit must hold
     # 30 MB of XML: ~540 MB resident when read in full (measured with the limit off).
-    big = queued(docx_with_paragraphs(tmp_path / "big.docx", 30), luotai)
-    sample = queued(sample_file("luotai_711_2024", "pdf", tmp_path), luotai)
+    big = receive(docx_with_paragraphs(tmp_path / "big.docx", 30), luotai)
+    sample = receive(sample_file("luotai_711_2024", "pdf", tmp_path), luotai)
     worker = os.getpid()
 
     big = services.job_run(big.pk)
@@ -194,8 +183,8 @@ def test_a_job_over_the_time_limit_fails_plainly_and_the_next_job_still_runs(
     settings.INGEST_QUEUE = "tasks"
     settings.INGEST_SECONDS_BASE = settings.INGEST_SECONDS_MAX = 1
     settings.INGEST_HEARTBEAT_SECONDS = 0.2
-    slow = queued(docx_with_paragraphs(tmp_path / "slow.docx", 2), luotai)
-    sample = queued(sample_file("luotai_711_2024", "docx", tmp_path), luotai)
+    slow = receive(docx_with_paragraphs(tmp_path / "slow.docx", 2), luotai)
+    sample = receive(sample_file("luotai_711_2024", "docx", tmp_path), luotai)
     before = IngestJob.objects.get(pk=slow.pk).heartbeat_at
 
     slow = services.job_run(slow.pk)

@@ -11,7 +11,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.db import connection
 from django.urls import reverse
@@ -21,22 +20,12 @@ from budgets import services as budget_services
 from budgets.models import Disclosure, Figure, SourceDocument
 from ingest import services
 from ingest.models import AuditEntry, IngestJob
-from tests.ingest.staff_fixtures import LUOTAI, ROOT, bureau_user, region, sample_file
+from tests.ingest.staff_fixtures import LUOTAI, ROOT, receive, sample_file
 
 
 @pytest.fixture(autouse=True)
 def media(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
-def luotai(django_user_model):
-    return bureau_user(django_user_model, "luotai", LUOTAI)
-
-
-def receive(path: Path, user) -> IngestJob:
-    return services.upload_receive(upload=SimpleUploadedFile(path.name, path.read_bytes()),
-                                   region=region(LUOTAI), user=user)
 
 
 class WorkerKilled(BaseException):
