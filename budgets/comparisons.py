@@ -41,6 +41,7 @@ from budgets.models import (
     Department,
     Disclosure,
     DisclosureTable,
+    DisclosureTotals,
     Figure,
     Finding,
     Project,
@@ -63,10 +64,13 @@ from budgets.selectors import (
     figures_of,
     fund_type_split,
     headline_figures,
+    printed_cell,
     published_disclosures,
     region_paths,
     revenue_by_source,
     search_departments,
+    total_field,
+    wan_expression,
     wan_sum,
 )
 from budgets.templatetags.budget_format import disclosure_path
@@ -732,19 +736,19 @@ class Measure:
 # Both in 万元 from amount_yuan, summed over the rows of a code (a code printed once per hidden
 # unit counts with all its rows); order_by() in wan_sum keeps the models' default ordering from
 # joining disclosure, department and region into every subquery.
-def _cell(table: str, code: str, column: str):
-    """One printed cell of the row's disclosure, in 万元 (NULL when not printed)."""
-    return wan_sum(Figure.objects.filter(
-        disclosure_id=OuterRef("pk"), table=table, code=code, column=column))
+_cell = printed_cell  # one printed cell of the row's disclosure, in 万元 (NULL when not printed)
 
 
 def _previous_cell(table: str, code: str, column: str):
     """The same cell in the department's published disclosure of the year before."""
-    return wan_sum(Figure.objects.filter(
-        disclosure__department_id=OuterRef("department_id"),
-        disclosure__year=OuterRef("year") - 1, disclosure__status=Disclosure.Status.PUBLISHED,
-        table=table, code=code, column=column,
-    ))
+    previous = {"disclosure__department_id": OuterRef("department_id"),
+                "disclosure__year": OuterRef("year") - 1,
+                "disclosure__status": Disclosure.Status.PUBLISHED}
+    field = total_field(table, code, column)
+    if field:
+        totals = DisclosureTotals.objects.filter(**previous).values(field)[:1]
+        return wan_expression(Subquery(totals, output_field=MONEY_FIELD))
+    return wan_sum(Figure.objects.filter(**previous, table=table, code=code, column=column))
 
 
 def _zero(expression):

@@ -29,7 +29,9 @@ from budgets.models import (
     Department,
     Disclosure,
     DisclosureTable,
+    DisclosureTotals,
     Figure,
+    PrintedLine,
     Project,
     Region,
     TableKind,
@@ -410,6 +412,9 @@ class Generator:
         count = figures.flush()
         tables.flush()
         projects.flush()
+        added = [d.pk for _, d in new]
+        PrintedLine.objects.add_lines_of(added)
+        DisclosureTotals.objects.add_for(added)
         return len(new), count
 
 

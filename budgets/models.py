@@ -415,6 +415,89 @@ class Figure(models.Model):
         return parent_code(self.code)
 
 
+# The cells rankings, the directory and the home page read for every disclosure, as
+# (table, code, column) of its figures: summed once when it is published (DisclosureTotals).
+TOTAL_CELLS = {
+    "expenditure": (TableKind.EXPENDITURE_BY_FUNCTION, "", "total"),
+    "basic": (TableKind.EXPENDITURE_BY_FUNCTION, "", "basic"),
+    "project": (TableKind.EXPENDITURE_BY_FUNCTION, "", "project"),
+    "economic_basic": (TableKind.BASIC_BY_ECONOMIC, "", "total"),
+    "personnel": (TableKind.BASIC_BY_ECONOMIC, "", "personnel"),
+    "sangong": (TableKind.SANGONG, "", "total"),
+    "sangong_printed_total": (TableKind.SANGONG, "sangong_total", "total"),
+}
+
+
+class DisclosureTotalsQuerySet(models.QuerySet):
+    def add_for(self, disclosure_ids) -> None:
+        """Sum the TOTAL_CELLS of these disclosures' figures (NULL where nothing is printed)."""
+        disclosure_ids = list(disclosure_ids)
+        sums = {field: models.Sum("amount_yuan", filter=Q(table=t, code=c, column=col))
+                for field, (t, c, col) in TOTAL_CELLS.items()}
+        found = {row.pop("disclosure_id"): row for row in (
+            Figure.objects.filter(disclosure_id__in=disclosure_ids,
+                                  code__in={c for _, c, _ in TOTAL_CELLS.values()})
+            .order_by().values("disclosure_id").annotate(**sums))}
+        self.bulk_create([DisclosureTotals(disclosure_id=pk, **found.get(pk, {}))
+                          for pk in disclosure_ids], ignore_conflicts=True, batch_size=1000)
+
+
+class DisclosureTotals(models.Model):
+    """A published disclosure's totals in 元 (TOTAL_CELLS), so that ranking every department of
+    a year, the directory sorted by spending and the home page's yearly sums read one row per
+    disclosure instead of looking up its figures. Written when it is published; its figures
+    never change afterwards (a correction is a new version with its own row)."""
+
+    disclosure = models.OneToOneField(Disclosure, on_delete=models.CASCADE, primary_key=True,
+                                      related_name="totals")
+    expenditure = models.DecimalField("支出合计", null=True, **IN_YUAN)
+    basic = models.DecimalField("基本支出", null=True, **IN_YUAN)
+    project = models.DecimalField("项目支出", null=True, **IN_YUAN)
+    economic_basic = models.DecimalField("基本支出表合计", null=True, **IN_YUAN)
+    personnel = models.DecimalField("人员经费", null=True, **IN_YUAN)
+    sangong = models.DecimalField("三公经费合计", null=True, **IN_YUAN)
+    sangong_printed_total = models.DecimalField("三公经费合计（“合计”行）", null=True, **IN_YUAN)
+
+    objects = DisclosureTotalsQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "预算合计"
+
+    def __str__(self) -> str:
+        return f"{self.disclosure_id}: {self.expenditure}"
+
+
+class PrintedLineQuerySet(models.QuerySet):
+    def add_lines_of(self, disclosure_ids) -> None:
+        """Record the lines the figures of these (just published) disclosures print."""
+        lines = (Figure.objects.filter(disclosure_id__in=disclosure_ids).order_by()
+                 .values_list("table", "code", "name").distinct())
+        self.bulk_create([PrintedLine(table=t, code=c, name=n) for t, c, n in lines],
+                         ignore_conflicts=True, batch_size=1000)
+
+
+class PrintedLine(models.Model):
+    """A line (table, code, name) that a published figure prints: the distinct lines of every
+    publication, added when it is published and kept when it is superseded (a name printed
+    once stays a name the code had). The subject picker and the directory's class filter read
+    these few thousand rows instead of scanning millions of figures; drafts never add a line,
+    so nothing a draft prints reaches a public list."""
+
+    table = models.CharField("表", max_length=32, choices=TableKind.choices)
+    code = models.CharField("编码", max_length=32, blank=True)
+    name = models.CharField("名称（原文）", max_length=200)
+
+    objects = PrintedLineQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = verbose_name_plural = "已公开的行"
+        constraints = [models.UniqueConstraint(fields=["table", "code", "name"],
+                                               name="printed_line_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.table} {self.code} {self.name}"
+
+
 class Classification(models.Model):
     """Reference list of functional (201 › 20129 › 2012901) and economic (301 › 30101) codes."""
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from budgets.caching import per_version
 from budgets.codes import classification_level, parent_code
-from budgets.models import Classification, Figure, TableKind
+from budgets.models import Classification, PrintedLine, TableKind
 
 KIND = Classification.Kind
 # The table whose rows print each kind of code.
@@ -48,15 +48,14 @@ def _names() -> dict[tuple[str, str], str]:
     names = {(c.kind, c.code): c.name
              for c in Classification.objects.order_by("year").only("kind", "code", "name")}
     for kind, table in KIND_TABLES.items():
-        # order_by(): the model's ordering would otherwise join the DISTINCT (a row per figure)
-        printed = (Figure.objects.published().filter(table=table, code__regex=CODE_PATTERN)
-                   .order_by().values_list("code", "name").distinct())
+        printed = (PrintedLine.objects.filter(table=table, code__regex=CODE_PATTERN)
+                   .order_by("code", "name").values_list("code", "name"))
         for code, name in printed:
             names.setdefault((kind, code), name)
     return names
 
 
-@per_version  # reads every published figure's code: once per publication, not per request
+@per_version  # a few thousand lines, labelled with their paths: once per publication
 def subjects() -> list[Subject]:
     names = _names()
     found = []

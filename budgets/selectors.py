@@ -19,6 +19,7 @@ from django.db.models import (
     DecimalField,
     Exists,
     ExpressionWrapper,
+    F,
     Max,
     Min,
     OuterRef,
@@ -35,12 +36,14 @@ from django.utils import translation
 from budgets.caching import per_version
 from budgets.codes import classification_level, parent_code
 from budgets.models import (
+    TOTAL_CELLS,
     Department,
     DepartmentName,
     Disclosure,
     DisclosureTable,
     Figure,
     Indicator,
+    PrintedLine,
     Project,
     Region,
     TableKind,
@@ -726,14 +729,33 @@ def describe_sangong(rows: list[SangongRow], year: int) -> str:
 
 # --- directory ----------------------------------------------------------------------------------
 
-def _cell(table: str, code: str, column: str):
-    """A correlated subquery: one printed cell of the row's disclosure in 万元, from amount_yuan
-    (a code printed on several rows: their sum; 0 when blank)."""
+def total_field(table: str, code: str, column: str) -> str | None:
+    """The DisclosureTotals field holding this cell, if it is one of TOTAL_CELLS."""
+    return next((field for field, cell in TOTAL_CELLS.items() if cell == (table, code, column)),
+                None)
+
+
+def wan_expression(expression):
+    return ExpressionWrapper(expression * Value(PER_WAN, output_field=MONEY_FIELD),
+                             output_field=MONEY_FIELD)
+
+
+def printed_cell(table: str, code: str, column: str):
+    """One printed cell of the row's (published) disclosure in 万元, NULL when not printed: its
+    pre-computed total (DisclosureTotals, one joined row) where it is one, else a correlated
+    subquery summing amount_yuan of the rows printing it."""
+    field = total_field(table, code, column)
+    if field:
+        return wan_expression(F(f"totals__{field}"))
     # order_by() in wan_sum: Figure's default ordering would join disclosure, department and
     # region into every per-row subquery (measured 2× slower on the ranking benchmark).
-    amount = wan_sum(Figure.objects.filter(
+    return wan_sum(Figure.objects.filter(
         disclosure=OuterRef("pk"), table=table, code=code, column=column))
-    return Coalesce(amount, Value(ZERO), output_field=MONEY_FIELD)
+
+
+def _cell(table: str, code: str, column: str):
+    """One printed cell of the row's disclosure in 万元, 0 when blank."""
+    return Coalesce(printed_cell(table, code, column), Value(ZERO), output_field=MONEY_FIELD)
 
 
 def with_totals(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
@@ -858,9 +880,8 @@ def region_choices() -> list[tuple[str, str]]:
 def function_class_choices() -> list[tuple[str, str]]:
     """The 类 codes published departments spend under, with their printed names."""
     rows = (
-        Figure.objects.published().filter(table=T.EXPENDITURE_BY_FUNCTION, column="total")
-        .filter(code__regex=r"^[0-9]{3}$").values("code").annotate(name=Min("name"))
-        .order_by("code")
+        PrintedLine.objects.filter(table=T.EXPENDITURE_BY_FUNCTION, code__regex=r"^[0-9]{3}$")
+        .values("code").annotate(name=Min("name")).order_by("code")
     )
     return [(row["code"], f"{row['code']} {row['name']}") for row in rows]
 
@@ -905,16 +926,13 @@ def portal_statistics() -> PortalStatistics:
     counts = published.aggregate(disclosures=Count("pk"), last=Max("published_at"))
     counts["departments"] = heads.values("department").distinct().count()
     counts["units"] = (published.exclude(pk__in=heads).values("department").distinct().count())
-    by_year = Figure.objects.filter(
-        disclosure__in=heads,
-        table=T.EXPENDITURE_BY_FUNCTION, code="", column="total",
-    ).values("disclosure__year").annotate(
-        total=Sum("amount_yuan"), departments=Count("disclosure__department", distinct=True),
-    ).order_by("-disclosure__year")
+    by_year = heads.filter(totals__expenditure__isnull=False).order_by("-year").values(
+        "year").annotate(total=Sum("totals__expenditure"),
+                         departments=Count("department", distinct=True))
     return PortalStatistics(
         departments=counts["departments"], units=counts["units"],
         disclosures=counts["disclosures"], years=published_years(),
-        totals=[YearTotal(row["disclosure__year"], in_wan(row["total"]), row["departments"])
+        totals=[YearTotal(row["year"], in_wan(row["total"]), row["departments"])
                 for row in by_year],
         last_published=counts["last"],
     )

@@ -24,11 +24,13 @@ from budgets.models import (
     DepartmentName,
     Disclosure,
     DisclosureTable,
+    DisclosureTotals,
     Figure,
     Finding,
     Indicator,
     NarrativeSection,
     OrganisationUnit,
+    PrintedLine,
     Project,
     Region,
     SourceDocument,
@@ -392,6 +394,8 @@ def disclosure_publish(*, disclosure: Disclosure, user=None) -> Disclosure:
     disclosure.status = Disclosure.Status.PUBLISHED
     disclosure.published_at, disclosure.published_by = now, user
     disclosure.save(update_fields=["status", "published_at", "published_by"])
+    PrintedLine.objects.add_lines_of([disclosure.pk])
+    DisclosureTotals.objects.add_for([disclosure.pk])
     return disclosure
 
 

@@ -76,3 +76,22 @@ def test_directory_filters_by_any_level_and_kind(client, sample_data):
     assert "没有编码为 299 的支出科目" in html
     labels = option_labels(html, "function")
     assert "补助被征地农民支出" in labels["2120805"]
+
+
+def test_a_line_becomes_a_subject_when_published_not_while_draft(db):
+    from budgets.services import disclosure_publish, disclosures_store, region_get_or_create_path
+
+    item = {"scope": "department", "code": "", "name": "某县草稿局", "tables": {
+        "expenditure_by_function": {
+            "unit": "元", "columns": ["total"], "column_labels": {"total": "合计"},
+            "rows": [["", "合计", "500"], ["229", "其他支出", "500"],
+                     ["22999", "其他支出", "500"], ["2299977", "草稿里才有的科目", "500"]],
+            "pages": [1, 1, 1, 1]}}}
+    data = {"document": {"year": 2025, "title": "某县草稿局2025年部门预算", "summary_layout": 2024},
+            "disclosures": [item]}
+    [draft] = disclosures_store(data=data, region=region_get_or_create_path(["某省", "某县"]))
+    assert find_subject("2299977") is None  # a draft is not public, nor are its line names
+    disclosure_publish(disclosure=draft)
+    subject = find_subject("2299977")
+    assert subject.name == "草稿里才有的科目"
+    assert subject.path == ("其他支出", "其他支出")
