@@ -12,7 +12,9 @@ number of concurrent clients, wrk (apt-get install wrk) requests paths drawn at 
 list for --seconds; printed: p50/p95/p99 in ms, requests/s, errors. Then the full lines CSV
 (every figure) once per client count 1 with its time and size, and the peak RSS of
 `export_lines` for one year and for every year (flat when memory does not grow with rows).
---cache on|off|both chooses PUBLIC_CACHE of the server.
+--cache chooses PUBLIC_CACHE of the server: off; on (each page computed by its first request);
+warm (on, and every listed path requested once before it is measured, as the cache holds the
+pages of a department after its publication is warmed: budgets/warming.py); both = off + warm.
 """
 
 from __future__ import annotations
@@ -120,6 +122,13 @@ def wrk(paths: list[str], clients: int, seconds: int) -> dict:
     return result
 
 
+def warm(paths: list[str]) -> None:
+    """Request every path once, so that the measured requests find the cache filled."""
+    for path in paths:
+        with urllib.request.urlopen(f"http://127.0.0.1:{PORT}{path}", timeout=600) as response:
+            response.read()
+
+
 def full_csv() -> tuple[float, int]:
     started = time.perf_counter()
     size = 0
@@ -146,7 +155,7 @@ def main() -> None:
     parser.add_argument("--disclosures", type=int, default=5000)
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
-    parser.add_argument("--cache", choices=["on", "off", "both"], default="both")
+    parser.add_argument("--cache", choices=["on", "off", "warm", "both"], default="both")
     parser.add_argument("--skip-csv", action="store_true", help="no full CSV, no RSS")
     args = parser.parse_args()
     if not shutil.which("wrk"):
@@ -159,16 +168,18 @@ def main() -> None:
     print(f"data: {Disclosure.objects.published().count()} published disclosures, "
           f"{Figure.objects.count()} figures; wrk {args.seconds} s per cell, gunicorn 3 workers")
     paths = path_lists()
-    modes = {"on": [True], "off": [False], "both": [False, True]}[args.cache]
+    modes = {"both": ["off", "warm"]}.get(args.cache, [args.cache])
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     try:
-        for cache in modes:
-            server = start_server(cache, static_root)
+        for mode in modes:
+            server = start_server(mode != "off", static_root)
             try:
-                print(f"\nPUBLIC_CACHE={'on' if cache else 'off'}")
+                print(f"\nPUBLIC_CACHE={mode}")
                 print(f"{'case':<36} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
                       f"{'req/s':>8} {'errors':>6}")
                 for case, urls in paths.items():
+                    if mode == "warm" and not case.startswith("lines CSV"):  # streamed: never stored
+                        warm(urls)
                     for clients in args.clients:
                         r = wrk(urls, clients, args.seconds)
                         errors = r["socket_errors"] + r["status_errors"] + r["timeouts"]

@@ -435,9 +435,9 @@ class DisclosureTotalsQuerySet(models.QuerySet):
         sums = {field: models.Sum("amount_yuan", filter=Q(table=t, code=c, column=col))
                 for field, (t, c, col) in TOTAL_CELLS.items()}
         found = {row.pop("disclosure_id"): row for row in (
-            Figure.objects.filter(disclosure_id__in=disclosure_ids,
-                                  code__in={c for _, c, _ in TOTAL_CELLS.values()})
-            .order_by().values("disclosure_id").annotate(**sums))}
+            # by disclosure only: a filter on code would lead the planner to the code index,
+            # every total row of the country
+            Figure.objects.filter(disclosure_id__in=disclosure_ids).order_by().values("disclosure_id").annotate(**sums))}
         self.bulk_create([DisclosureTotals(disclosure_id=pk, **found.get(pk, {}))
                           for pk in disclosure_ids], ignore_conflicts=True, batch_size=1000)
 
