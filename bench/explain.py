@@ -1,6 +1,7 @@
 """EXPLAIN ANALYZE of the slowest SQL query behind each public page (docs/benchmarks.md).
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/portal_scale .venv/bin/python bench/explain.py
+    … bench/explain.py ranking directory     # only the pages whose name holds one of these words
 
 Requests each page once through Django's test client (after one warm-up), records its queries,
 and prints the page's total time, its number of queries and the plan of its slowest query.
@@ -37,17 +38,24 @@ def main() -> None:
     latest = list(published.filter(year=year).order_by("pk")[:400])
     rng = random.Random(3)
     pages = {
+        "home page": "/",
         "department page": latest[123].get_absolute_url(),
+        "directory, every department": "/departments/",
         "directory search": "/departments/?q=教育局",
         "comparison of 10": "/compare/?" + "&".join(
             f"d={disclosure_key(d)}" for d in rng.sample(latest, 10)),
         "ranking, all departments of a year": f"/rankings/?year={year}",
+        "ranking by change against the year before": f"/rankings/?year={year}&by=change",
+        "data quality overview": "/quality/",
         "lines CSV of one department-year": latest[7].get_absolute_url() + "lines.csv",
     }
     print(f"{published.count()} published disclosures, {Figure.objects.count()} figures")
     client = Client()
     connection.force_debug_cursor = True
+    wanted = sys.argv[1:]
     for name, url in pages.items():
+        if wanted and not any(word in name for word in wanted):
+            continue
         for _ in range(2):  # the second run is measured: caches warm
             reset_queries()
             started = time.perf_counter()

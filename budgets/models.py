@@ -225,15 +225,22 @@ class DisclosureQuerySet(models.QuerySet):
     def published(self):
         return self.filter(status=Disclosure.Status.PUBLISHED)
 
+    def _department_published(self) -> models.Exists:
+        return models.Exists(self.model.objects.filter(
+            department=models.OuterRef("department__parent"), year=models.OuterRef("year"),
+            status=Disclosure.Status.PUBLISHED))
+
     def heads(self):
         """The budgets a department-year is read by: departments', and a unit's whose
         department published none that year (a 单位预算 filed on its own, its 部门 file not
         or not yet read). A unit's budget is otherwise inside its department's."""
-        department_published = self.model.objects.filter(
-            department=models.OuterRef("department__parent"), year=models.OuterRef("year"),
-            status=Disclosure.Status.PUBLISHED)
-        return self.filter(Q(department__parent__isnull=True)
-                           | ~models.Exists(department_published))
+        return self.filter(Q(department__parent__isnull=True) | ~self._department_published())
+
+    def within_departments(self):
+        """The rest: units' budgets that their department's budget of the year contains.
+        (Not `exclude(pk__in=heads())`: past work_mem PostgreSQL evaluates a NOT IN subquery
+        once per row — minutes at 500,000 disclosures.)"""
+        return self.filter(department__parent__isnull=False).filter(self._department_published())
 
 
 PART_NAMES = {"tables": "预算报表", "narrative": "情况说明", "projects": "项目绩效目标"}

@@ -925,7 +925,7 @@ def portal_statistics() -> PortalStatistics:
     heads = published.heads()
     counts = published.aggregate(disclosures=Count("pk"), last=Max("published_at"))
     counts["departments"] = heads.values("department").distinct().count()
-    counts["units"] = (published.exclude(pk__in=heads).values("department").distinct().count())
+    counts["units"] = published.within_departments().values("department").distinct().count()
     by_year = heads.filter(totals__expenditure__isnull=False).order_by("-year").values(
         "year").annotate(total=Sum("totals__expenditure"),
                          departments=Count("department", distinct=True))
