@@ -430,7 +430,7 @@ def generate(*, disclosures: int, years: list[int], seed: int = 1, chunk: int = 
         if progress:
             progress(start + chunk, added, figures)
     if added:
-        from budgets.caching import public_changed
+        from budgets.caching import everything_changed
 
-        public_changed()  # bulk inserts send no signals
+        everything_changed()  # bulk inserts send no signals; existing departments got new years
     return added, figures

@@ -10,6 +10,7 @@ every sum and comparison uses `amount_yuan`, so tables printed in different unit
 
 import re
 import unicodedata
+import uuid
 from collections import defaultdict
 from decimal import Decimal
 
@@ -52,6 +53,11 @@ def from_yuan(amount: Decimal, unit: str) -> Decimal:
 
 
 OWN_LEVEL = re.compile(r"[（(]本级[）)]$")
+
+
+def new_token() -> str:
+    """A fresh version token of public pages (budgets/caching.py)."""
+    return uuid.uuid4().hex
 
 
 def normalise_name(name: str) -> str:
@@ -122,6 +128,10 @@ class Department(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="units",
         verbose_name="主管部门",
     )
+    # Names the state of this department's public pages: rewritten when what they show changes
+    # (budgets/caching.py), so they are cached apart from every other department's.
+    public_token = models.CharField("公开页面版本", max_length=32, default=new_token,
+                                    editable=False)
 
     class Meta:
         verbose_name = verbose_name_plural = "部门/单位"
@@ -153,6 +163,16 @@ class Department(models.Model):
     @property
     def scope(self) -> str:
         return "unit" if self.is_unit else "department"
+
+
+def department_lookup(*, region: str, code: str | None = None, pk: int | None = None,
+                      prefix: str = "department__") -> Q:
+    """A department named in a URL: by region and printed code, or by region and id (a
+    department whose documents print no code)."""
+    condition = Q(**{f"{prefix}region__slug": region})
+    if pk is not None:
+        return condition & Q(**{f"{prefix}pk": pk})
+    return condition & Q(**{f"{prefix}code": code}) & ~Q(**{f"{prefix}code": ""})
 
 
 class DepartmentName(models.Model):
@@ -686,9 +706,10 @@ class Finding(models.Model):
 
 
 class PublicVersion(models.Model):
-    """One row naming the state of everything the public pages show. A new token is written
-    in the transaction that publishes or supersedes a disclosure (budgets/caching.py), so a
-    cached page keyed by the old token is never served once the change is committed."""
+    """One row naming the state of everything the public pages show, for the pages that show
+    many departments (a department's own pages have `Department.public_token`). A new token is
+    written in the transaction that publishes or supersedes a disclosure (budgets/caching.py),
+    so a cached page keyed by the old token is never served once the change is committed."""
 
     token = models.CharField("版本标识", max_length=32)
 

@@ -47,6 +47,7 @@ from budgets.models import (
     Project,
     Region,
     TableKind,
+    department_lookup,
     to_yuan,
 )
 from budgets.schema import (
@@ -149,16 +150,6 @@ def published_disclosures() -> QuerySet[Disclosure]:
     return Disclosure.objects.published().select_related(
         "department__region", "department__parent", "document",
     )
-
-
-def department_lookup(*, region: str, code: str | None = None, pk: int | None = None,
-                      prefix: str = "department__") -> Q:
-    """A department named in a URL: by region and printed code, or by region and id (a
-    department whose documents print no code)."""
-    condition = Q(**{f"{prefix}region__slug": region})
-    if pk is not None:
-        return condition & Q(**{f"{prefix}pk": pk})
-    return condition & Q(**{f"{prefix}code": code}) & ~Q(**{f"{prefix}code": ""})
 
 
 def find_department(*, region: str, code: str | None = None,

@@ -129,7 +129,9 @@ def department_merge(*, keep: Department, merge: Department, user=None) -> Depar
             disclosure.version = _next_version(keep, disclosure.year)
         disclosure.department = keep
         disclosure.save(update_fields=["department", "version"])
-    merge.units.update(parent=keep)
+    for unit in merge.units.all():  # saved, not updated: the signal renews their cached pages
+        unit.parent = keep
+        unit.save(update_fields=["parent"])
     for variant in {merge.name, *merge.names.values_list("name", flat=True)}:
         DepartmentName.objects.get_or_create(department=keep, name=variant)
     if merge.code and not keep.code:

@@ -16,7 +16,7 @@ from django.db import DatabaseError, transaction
 
 from budgets.models import Disclosure, Region, SourceDocument
 from budgets.services import disclosure_publish, disclosures_store
-from ingest import sandbox
+from ingest import queues, sandbox
 from ingest.extract import UnreadableDocument
 from ingest.reading import Progress
 from ingest.review import region_mismatch
@@ -50,12 +50,13 @@ def publish_where_region_matches(disclosures: list[Disclosure],
                                  user=None) -> list[tuple[Disclosure, str]]:
     """Publish each draft whose printed names fit the region it is filed under; the others
     stay drafts, with the reason (a superuser may publish them from the review page)."""
-    held = []
+    held, published = [], []
     for disclosure in disclosures:
         if reason := region_mismatch(disclosure):
             held.append((disclosure, reason))
         else:
-            disclosure_publish(disclosure=disclosure, user=user)
+            published.append(disclosure_publish(disclosure=disclosure, user=user))
+    queues.warm_after_commit(published)
     return held
 
 

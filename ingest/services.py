@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from budgets.models import Disclosure, Region, SourceDocument
 from budgets.services import disclosure_discard, disclosure_publish
+from ingest import queues
 from ingest.extract import UnreadableDocument
 from ingest.filetype import detect_format
 from ingest.models import AuditEntry, IngestJob
@@ -138,30 +139,11 @@ def _finish(job: IngestJob, status: str, error: str = "") -> IngestJob:
 
 def job_enqueue(job: IngestJob) -> None:
     """Hand the job to the queue chosen by settings.INGEST_QUEUE."""
-    queue = settings.INGEST_QUEUE
-    if queue == "immediate":
-        job_run(job.pk)
-        return
-    from ingest import tasks  # the task modules import this one
-
-    try:
-        if queue == "celery":
-            transaction.on_commit(lambda: _send_to_celery(job))
-        else:
-            tasks.run_job.enqueue(job.pk)
-    except Exception as exc:  # the queue is down: say so, the job can be retried later
-        logger.exception("could not queue ingest job %s", job.pk)
+    def failed(exc: Exception) -> None:  # the queue is down: say so, the job can be retried later
+        logger.error("could not queue ingest job %s", job.pk, exc_info=exc)
         _finish(job, Status.FAILED, f"无法加入后台队列（{exc.__class__.__name__}），请稍后重试")
 
-
-def _send_to_celery(job: IngestJob) -> None:
-    from ingest import tasks
-
-    try:
-        tasks.run_job_celery.delay(job.pk)
-    except Exception as exc:
-        logger.exception("could not queue ingest job %s on celery", job.pk)
-        _finish(job, Status.FAILED, f"无法加入后台队列（{exc.__class__.__name__}），请稍后重试")
+    queues.enqueue("run_job", job.pk, failed=failed)
 
 
 def _claim(job_id: int) -> bool:
@@ -360,6 +342,7 @@ def document_publish(*, document: SourceDocument, user, allow_older: bool = Fals
             details.update(region_mismatch=mismatch, region_override=region_override.strip())
         audit_record(user=user, action=AuditEntry.Action.PUBLISHED, obj=disclosure,
                      region=disclosure.department.region, **details)
+    queues.warm_after_commit(drafts)
     return drafts
 
 

@@ -1,4 +1,5 @@
-"""The background task that reads one uploaded document, for both queues.
+"""The background tasks, each for both queues (ingest/queues.py picks one): reading one
+uploaded document, and rendering the public pages a publication changed into the cache.
 
 `run_job` runs on django-tasks (database backend, `manage.py db_worker`; `make run`);
 `run_job_celery` on Celery with Redis (docker-compose). Both only call `services.job_run`,
@@ -9,6 +10,7 @@ also runs that every 15 s (`requeue_stale_jobs_celery`), with django-tasks
 
 from django_tasks import task
 
+from budgets import warming
 from ingest import services
 from portal.celery import app
 
@@ -21,6 +23,16 @@ def run_job(job_id: int) -> str:
 @app.task(name="ingest.run_job")
 def run_job_celery(job_id: int) -> str:
     return services.job_run(job_id).status
+
+
+@task()
+def warm_public_pages(disclosure_ids: list[int]) -> int:
+    return len(warming.warm_public_pages(disclosure_ids))
+
+
+@app.task(name="ingest.warm_public_pages")
+def warm_public_pages_celery(disclosure_ids: list[int]) -> int:
+    return len(warming.warm_public_pages(disclosure_ids))
 
 
 @app.task(name="ingest.requeue_stale_jobs")

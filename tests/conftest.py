@@ -3,6 +3,7 @@
 import io
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 
 
@@ -16,3 +17,13 @@ def sample_data(db):
 @pytest.fixture
 def staff_user(db, django_user_model):
     return django_user_model.objects.create_superuser("staff", "staff@example.org", "pw-staff-1")
+
+
+@pytest.fixture
+def caching(settings):
+    """Public pages cached (budgets/caching.py), from an empty cache. Through pytest-django's
+    `settings`, which restores every change a test makes to it in one order."""
+    cache.clear()
+    settings.PUBLIC_CACHE = True
+    yield
+    cache.clear()

@@ -31,16 +31,25 @@ def _index_name(table: str, column: str) -> str:
     return f"{table}_{column}_trgm"
 
 
+def sqlite_triggers(kind: int, table: str, text: str) -> list[str]:
+    """The triggers keeping `table`'s text in the FTS table (also 0009: SQLite loses a table's
+    triggers when a migration rebuilds it)."""
+    new, old = text.format(r="new"), text.format(r="old")
+    insert = f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {kind}, {new});"
+    delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {kind};"
+    create = "CREATE TRIGGER IF NOT EXISTS"
+    return [
+        f"{create} {table}_search_ai AFTER INSERT ON {table} BEGIN {insert} END",
+        f"{create} {table}_search_ad AFTER DELETE ON {table} BEGIN {delete} END",
+        f"{create} {table}_search_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END",
+    ]
+
+
 def _sqlite_statements() -> list[str]:
     statements = [f"CREATE VIRTUAL TABLE {FTS_TABLE} USING fts5(body, tokenize='trigram')"]
     for kind, table, text in FTS_SOURCES:
-        new, old = text.format(r="new"), text.format(r="old")
-        insert = f"INSERT INTO {FTS_TABLE}(rowid, body) VALUES (new.id * 4 + {kind}, {new});"
-        delete = f"DELETE FROM {FTS_TABLE} WHERE rowid = old.id * 4 + {kind};"
         statements += [
-            f"CREATE TRIGGER {table}_search_ai AFTER INSERT ON {table} BEGIN {insert} END",
-            f"CREATE TRIGGER {table}_search_ad AFTER DELETE ON {table} BEGIN {delete} END",
-            f"CREATE TRIGGER {table}_search_au AFTER UPDATE ON {table} BEGIN {delete} {insert} END",
+            *sqlite_triggers(kind, table, text),
             f"INSERT INTO {FTS_TABLE}(rowid, body) SELECT id * 4 + {kind}, "
             f"{text.format(r=table)} FROM {table}",
         ]
