@@ -23,7 +23,7 @@ def department_search_triggers(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("budgets", "0008_publicversion"),
+        ("budgets", "0010_disclosuretotals"),
     ]
 
     operations = [
