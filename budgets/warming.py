@@ -5,7 +5,8 @@ A publication renews the cache tokens of its department's pages and of the aggre
 background queue after the commit (ingest/tasks.py), makes those requests itself through the
 whole middleware stack, as an anonymous visitor would, so the cache stores what a visitor
 gets: the department's page of that year and of its latest year, its parent's page of that
-year (a unit: the unit list), the home page and the directory's first page.
+year (a unit: the unit list), the home page, the directory's first page and the default ranking
+(every department of the latest year by 支出合计: ~1 s computed at 500,000 disclosures).
 
 The requests come from Django's test client as HTTPS requests for the first name in
 ALLOWED_HOSTS that is not a wildcard (the public host, as docker-compose's healthcheck
@@ -43,7 +44,8 @@ def pages_to_warm(disclosures: Iterable[Disclosure]) -> list[str]:
         parent = selectors.parent_disclosure(disclosure)
         if parent is not None:
             paths.append(disclosure_path(parent))
-    paths += [reverse("budgets:home"), reverse("budgets:department-list")]
+    paths += [reverse("budgets:home"), reverse("budgets:department-list"),
+              reverse("budgets:ranking")]
     return list(dict.fromkeys(paths))
 
 

@@ -180,7 +180,8 @@ def test_warming_after_a_publication_caches_the_pages_it_changed(client, caching
                                                                  yuan_department):
     correction = publish_correction()
     paths = warm_public_pages([correction.pk])
-    assert paths == {correction.get_absolute_url(): 200, "/": 200, "/departments/": 200}
+    assert paths == {correction.get_absolute_url(): 200, "/": 200, "/departments/": 200,
+                     "/rankings/": 200}
     for path in paths:
         page = client.get(path)
         assert page["X-Public-Cache"] == "hit", path
