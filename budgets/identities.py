@@ -446,10 +446,6 @@ def run_table_checks(disclosure: Disclosure, cells: Cells | None = None) -> Chec
     return check
 
 
-def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[Finding]:
-    return run_table_checks(disclosure, cells).findings
-
-
 def table_check_counts(disclosure: Disclosure) -> tuple[int, int]:
     """(checks run, checks failed) of the table identities on the stored figures. Prose
     checks are not counted: they run only where the prose restates a figure."""
