@@ -3,6 +3,7 @@ the synthetic corpus, generated), stored on the Disclosure, and read by the 数�
 
 import copy
 import re
+from decimal import Decimal
 
 import pytest
 from django.core.cache import cache
@@ -119,3 +120,31 @@ def test_the_overview_counts_and_stores_a_version_stored_before_counting(client)
     assert _overview_checks(client) == ["2"]
     disclosure.refresh_from_db()
     assert disclosure.identity_checks == 2
+
+
+# --- the project and empty-table checks read what the checker holds: same results ----------
+
+def _stored(data: dict) -> Disclosure:
+    region = region_get_or_create_path(data["document"]["region"])
+    return disclosures_store(data=data, region=region)[0]
+
+
+def test_projects_beyond_the_project_spending_are_a_finding_but_not_the_whole_department():
+    data = copy.deepcopy(read_sample(SAMPLE_DIR / "luotai_711_2024.yaml")[0])
+    projects = data["disclosures"][0]["projects"]
+    projects.append({**projects[0], "name": "部门整体支出绩效目标", "budget": "196.76"})
+    assert not _stored(data).findings.filter(rule="projects_sum").exists()
+    projects[-2]["budget"] = "5.05"  # 4.05 printed: the list now exceeds 项目支出 by 1.00
+    finding = _stored(data).findings.get(rule="projects_sum")
+    assert (finding.expected, finding.found) == (Decimal("20.31"), Decimal("19.31"))
+
+
+def test_a_table_noted_empty_counts_every_non_zero_figure_it_prints():
+    data = copy.deepcopy(read_sample(SAMPLE_DIR / "luotai_711_2024.yaml")[0])
+    table = data["disclosures"][0]["tables"]["gov_fund_by_function"]
+    assert table["empty_note"]
+    table["rows"] = [["", "合计", "3.00"], ["206", "科学技术支出", "1.00"],
+                     ["206", "科学技术支出", "2.00"], ["207", "文化旅游体育与传媒支出", "0.00"]]
+    finding = _stored(data).findings.get(rule="empty_note_with_figures")
+    assert finding.table == "gov_fund_by_function"
+    assert finding.message.endswith("印有 3 个非零金额")  # figures, not summed cells (2)
