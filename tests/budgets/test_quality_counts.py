@@ -10,6 +10,7 @@ from django.core.cache import cache
 from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 
+from budgets.corpus import generate
 from budgets.identities import table_check_counts
 from budgets.models import Disclosure
 from budgets.sample_data import SAMPLE_DIR, read_sample
@@ -120,6 +121,15 @@ def test_the_overview_counts_and_stores_a_version_stored_before_counting(client)
     assert _overview_checks(client) == ["2"]
     disclosure.refresh_from_db()
     assert disclosure.identity_checks == 2
+
+
+def test_the_generator_stores_the_count_validation_would_and_nothing_fails():
+    generate(disclosures=40, years=[2023, 2024], seed=5)
+    disclosures = list(Disclosure.objects.all())
+    assert len(disclosures) == 40
+    for disclosure in disclosures:
+        assert disclosure.identity_checks is not None
+        assert table_check_counts(disclosure) == (disclosure.identity_checks, 0)
 
 
 # --- the project and empty-table checks read what the checker holds: same results ----------
