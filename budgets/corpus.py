@@ -10,14 +10,19 @@ each level holds 10 departments of 4 bodies (the department and 3 units); each b
 one disclosure per year. About 15% of departments print no code (identified by name).
 
 Every amount is a whole number of hundreds of 元, so a table printed in 万元 with two decimals
-is exact and every identity `budgets.identities` checks holds with no rounding at all.
+is exact and every identity `budgets.identities` checks holds with no rounding at all. Bulk
+inserts validate nothing: how many of those checks each disclosure had
+(`Disclosure.identity_checks`) comes from running them on its rows in memory, before storing.
 """
 
 from __future__ import annotations
 
+import json
 import random
+from collections import namedtuple
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +30,7 @@ import yaml
 from django.db import connection, transaction
 from django.utils import timezone
 
+from budgets.identities import Cells, run_table_checks
 from budgets.models import (
     Department,
     Disclosure,
@@ -273,17 +279,22 @@ def printed(hundreds: int, unit: str) -> str:
 
 # --- storing -----------------------------------------------------------------------------------
 
-FIGURE_FIELDS = ("disclosure_id", "table", "code", "name", "column", "amount", "unit",
-                 "decimals", "amount_yuan", "row", "code_inferred", "page")
-TABLE_FIELDS = ("disclosure_id", "table", "title", "first_page", "last_page", "row_count",
-                "empty_note", "unit", "columns")
-PROJECT_FIELDS = ("disclosure_id", "order", "code", "name", "budget", "unit", "budget_yuan",
-                  "purpose", "plan_q1", "plan_q2", "plan_q3", "plan_q4", "goal", "page")
+# One disclosure's rows, without its id (a Sink adds it once the disclosure is stored): tuples
+# for COPY, and objects the identity checks read as they read stored rows.
+FIGURE_FIELDS = ("table", "code", "name", "column", "amount", "unit", "decimals", "amount_yuan",
+                 "row", "code_inferred", "page")
+TABLE_FIELDS = ("table", "title", "first_page", "last_page", "row_count", "empty_note", "unit",
+                "columns")
+PROJECT_FIELDS = ("order", "code", "name", "budget", "unit", "budget_yuan", "purpose",
+                  "plan_q1", "plan_q2", "plan_q3", "plan_q4", "goal", "page")
+FigureRow = namedtuple("FigureRow", FIGURE_FIELDS)
+TableRow = namedtuple("TableRow", TABLE_FIELDS)
+ProjectRow = namedtuple("ProjectRow", PROJECT_FIELDS)
 PAGES = {T.SUMMARY: 3, T.EXPENDITURE_BY_FUNCTION: 5, T.GENERAL_BUDGET_BY_FUNCTION: 7,
          T.BASIC_BY_ECONOMIC: 8, T.SANGONG: 10}
 
 
-def figure_rows(disclosure_id: int, content: Content) -> Iterator[tuple]:
+def figure_rows(content: Content) -> Iterator[FigureRow]:
     row_of: dict[str, int] = {}
     for table, code, name, amounts in content.rows:
         row = row_of[table] = row_of.get(table, -1) + 1
@@ -291,55 +302,89 @@ def figure_rows(disclosure_id: int, content: Content) -> Iterator[tuple]:
             value = amounts.get(column)
             if value is None:
                 continue  # a blank cell is not a figure
-            yield (disclosure_id, table, code, name, column, printed(value, content.unit),
-                   content.unit, 2, str(value * 100), row, False, PAGES[table])
+            yield FigureRow(table, code, name, column, printed(value, content.unit),
+                            content.unit, 2, Decimal(value * 100), row, False, PAGES[table])
 
 
-def table_rows(disclosure_id: int, content: Content) -> Iterator[tuple]:
-    import json
+# column_label switches the language at every call: once per column is enough here.
+stored_label = cache(column_label)
 
+
+def table_rows(content: Content) -> Iterator[TableRow]:
     counts: dict[str, int] = {}
     for table, *_ in content.rows:
         counts[table] = counts.get(table, 0) + 1
     for table, count in counts.items():
-        columns = [{"key": k, "label": column_label(k)} for k in content.columns[table]]
-        yield (disclosure_id, table, T(table).label, PAGES[table], PAGES[table], count, "",
-               content.unit, json.dumps(columns, ensure_ascii=False))
+        columns = [{"key": k, "label": stored_label(k)} for k in content.columns[table]]
+        yield TableRow(table, T(table).label, PAGES[table], PAGES[table], count, "",
+                       content.unit, columns)
 
 
-def project_rows(disclosure_id: int, content: Content) -> Iterator[tuple]:
+def as_copied(tables: list[TableRow]) -> list[TableRow]:
+    """The columns as JSON text, as COPY takes them."""
+    return [t._replace(columns=json.dumps(t.columns, ensure_ascii=False)) for t in tables]
+
+
+def project_rows(content: Content) -> Iterator[ProjectRow]:
     for order, (code, name, budget) in enumerate(content.projects):
-        yield (disclosure_id, order + 1, code, name, printed(budget, content.unit), content.unit,
-               str(budget * 100), "", "", "", "", "", "", 12)
+        yield ProjectRow(order + 1, code, name, printed(budget, content.unit), content.unit,
+                         Decimal(budget * 100), "", "", "", "", "", "", 12)
 
 
 class Sink:
-    """Rows into a table: COPY on PostgreSQL, bulk_create elsewhere."""
+    """Rows of disclosures into a table: COPY on PostgreSQL, bulk_create elsewhere."""
 
     def __init__(self, model, fields: tuple[str, ...]):
-        self.model, self.fields, self.rows = model, fields, []
+        self.model, self.fields = model, ("disclosure_id", *fields)
+        self.batches: list[tuple[int, list[tuple]]] = []
 
-    def extend(self, rows) -> None:
-        self.rows.extend(rows)
+    def add(self, disclosure_id: int, rows: list[tuple]) -> None:
+        self.batches.append((disclosure_id, rows))
+
+    def rows(self) -> Iterator[tuple]:
+        # Each row is given its id as it is written: copies held until then would double the
+        # objects the garbage collector walks, which costs more than the identity checks.
+        for disclosure_id, rows in self.batches:
+            head = (disclosure_id,)
+            for row in rows:
+                yield head + row
 
     def flush(self) -> int:
-        count = len(self.rows)
+        count = sum(len(rows) for _, rows in self.batches)
         if connection.vendor == "postgresql":
             columns = ", ".join(f'"{self.model._meta.get_field(f).column}"' for f in self.fields)
             with connection.cursor() as cursor, cursor.cursor.copy(
                     f"COPY {self.model._meta.db_table} ({columns}) FROM STDIN") as copy:
-                for row in self.rows:
+                for row in self.rows():
                     copy.write_row(row)
         else:
-            import json
-
             def value(name, v):
                 return json.loads(v) if name == "columns" else v
             self.model.objects.bulk_create(
                 (self.model(**{f: value(f, v) for f, v in zip(self.fields, row, strict=True)})
-                 for row in self.rows), batch_size=2000)
-        self.rows = []
+                 for row in self.rows()), batch_size=2000)
+        self.batches = []
         return count
+
+
+@dataclass
+class Made:
+    """One disclosure about to be stored, with its rows."""
+
+    disclosure: Disclosure
+    figures: list[FigureRow]
+    tables: list[TableRow]
+    projects: list[ProjectRow]
+
+
+def made(disclosure: Disclosure, content: Content) -> Made:
+    """The disclosure's rows, and its count of table identities compared: bulk inserts
+    validate nothing, so the checks validation runs are run here, on the rows in memory."""
+    rows = Made(disclosure, list(figure_rows(content)), list(table_rows(content)),
+                list(project_rows(content)))
+    check = run_table_checks(disclosure, Cells(rows.figures, rows.tables), rows.projects)
+    disclosure.identity_checks = check.runs
+    return rows
 
 
 class Generator:
@@ -397,18 +442,18 @@ class Generator:
                   for i, (body, y) in zip(indexes, places, strict=True)}
         present = set(Disclosure.objects.filter(
             department_id__in={pk for pk, _ in wanted}).values_list("department_id", "year"))
-        new = [(i, Disclosure(department_id=pk, year=year, version=1,
-                              status=Disclosure.Status.PUBLISHED, published_at=self.now,
-                              title=f"{year}年部门预算", summary_layout=2024))
+        new = [made(Disclosure(department_id=pk, year=year, version=1,
+                               status=Disclosure.Status.PUBLISHED, published_at=self.now,
+                               title=f"{year}年部门预算", summary_layout=2024),
+                    disclosure_content(self.seed, i, body_of(i, len(self.years))[0].level))
                for (pk, year), i in wanted.items() if (pk, year) not in present]
-        Disclosure.objects.bulk_create([d for _, d in new])
+        Disclosure.objects.bulk_create([m.disclosure for m in new])
         figures, tables, projects = (Sink(Figure, FIGURE_FIELDS), Sink(DisclosureTable, TABLE_FIELDS),
                                      Sink(Project, PROJECT_FIELDS))
-        for i, disclosure in new:
-            content = disclosure_content(self.seed, i, body_of(i, len(self.years))[0].level)
-            figures.extend(figure_rows(disclosure.pk, content))
-            tables.extend(table_rows(disclosure.pk, content))
-            projects.extend(project_rows(disclosure.pk, content))
+        for m in new:
+            figures.add(m.disclosure.pk, m.figures)
+            tables.add(m.disclosure.pk, as_copied(m.tables))
+            projects.add(m.disclosure.pk, m.projects)
         count = figures.flush()
         tables.flush()
         projects.flush()

@@ -15,6 +15,7 @@ units: "unit", "328001") take no part in the 类 › 款 › 项 sums.
 from collections import defaultdict
 from collections.abc import Iterable
 from decimal import Decimal
+from functools import cache
 from typing import NamedTuple
 
 from budgets.codes import classification_level, parent_code
@@ -45,6 +46,7 @@ class Amount(NamedTuple):
 BLANK = Amount(ZERO, ZERO)
 
 
+@cache  # called for every figure; a handful of distinct answers
 def printed_step(decimals: int, unit: str) -> Decimal:
     """One unit of the last printed decimal place, in 元: 2 decimals in 万元 → 100 元."""
     return Decimal(1).scaleb(-decimals) * UNIT_FACTORS[unit]
@@ -83,7 +85,9 @@ SANGONG_PARTS = [
 class Cells:
     """The figures of one disclosure, addressable as (table, code, column); blank reads as 0.
 
-    `tables` are the disclosure's DisclosureTable rows, for the printed unit and columns.
+    `tables` are the disclosure's DisclosureTable rows, for the printed unit and columns and
+    the tables noted as empty. Both may be objects in memory (the corpus generator checks what
+    it is about to store).
     """
 
     def __init__(self, figures: Iterable, tables: Iterable = ()):
@@ -93,6 +97,8 @@ class Cells:
         self.units: dict[str, str] = {}
         self.decimals: dict[str, int] = {}
         self.columns: dict[str, list[str]] = {}
+        self.noted_empty = [t for t in tables if t.empty_note]
+        self.nonzero: dict[str, int] = defaultdict(int)  # figures other than 0, per table
         for t in tables:
             self.units[t.table] = t.unit
             if t.columns:
@@ -104,6 +110,8 @@ class Cells:
                                        step + printed_step(f.decimals, f.unit))
             self.units.setdefault(f.table, f.unit)
             self.decimals[f.table] = max(self.decimals.get(f.table, 0), f.decimals)
+            if f.amount_yuan:
+                self.nonzero[f.table] += 1
             if (f.table, f.code) not in self.pages:
                 self.pages[(f.table, f.code)] = f.page
                 self.codes[f.table].append(f.code)
@@ -171,8 +179,11 @@ def _sum(parts: list[Amount]) -> Amount:
 class Checker:
     """Collects findings while comparing amounts with their tolerance."""
 
-    def __init__(self, disclosure: Disclosure, cells: Cells):
+    def __init__(self, disclosure: Disclosure, cells: Cells, projects: Iterable | None = None):
         self.disclosure, self.cells, self.findings = disclosure, cells, []
+        # Its stored projects unless given (the corpus generator checks what it is about to
+        # store); queried only when check_projects reads them.
+        self.projects = disclosure.projects.all() if projects is None else projects
         # Every comparison made, held or not: the public quality page says how many passed.
         self.runs = 0
 
@@ -217,6 +228,7 @@ def check_hierarchy(check: Checker) -> None:
     """
     cells = check.cells
     for table in CLASSIFIED_TABLES:
+        label = T(table).label  # once, not per comparison: the corpus generator runs these
         codes = cells.classified(table)
         present = set(codes)
         children: dict[str, list[str]] = defaultdict(list)
@@ -231,7 +243,7 @@ def check_hierarchy(check: Checker) -> None:
                     rule="hierarchy_sum", table=table, code=parent, column=column,
                     parts=[cells.cell(table, k, column) for k in kids],
                     found=cells.cell(table, parent, column),
-                    message=f"{T(table).label} {_label(parent)} 行{column}栏不等于下级科目之和",
+                    message=f"{label} {_label(parent)} 行{column}栏不等于下级科目之和",
                 )
 
 
@@ -245,7 +257,7 @@ def _applicable(printed: list[str], total: str, parts: tuple, needs: str | None,
 def check_row_sums(check: Checker) -> None:
     cells = check.cells
     for table, rules in ROW_SUMS.items():
-        printed = cells.printed_columns(table)
+        label, printed = T(table).label, cells.printed_columns(table)
         for total, parts, needs, unless in rules:
             if "fiscal_allocation" in parts and "fiscal_allocation" not in printed:
                 # 财政拨款 printed as its three funds (Shenzhen, Jiangsu, Beijing)
@@ -257,7 +269,7 @@ def check_row_sums(check: Checker) -> None:
                     rule="row_sum", table=table, code=code, column=total,
                     parts=[cells.cell(table, code, p) for p in parts],
                     found=cells.cell(table, code, total),
-                    message=f"{T(table).label} {_label(code)} 行{total}栏不等于{'+'.join(parts)}",
+                    message=f"{label} {_label(code)} 行{total}栏不等于{'+'.join(parts)}",
                 )
     if not any(c in cells.printed_columns(T.FISCAL_SUMMARY) for c in FUNDS):
         return  # only 合计 printed per function (Beijing, Shenzhen)
@@ -408,9 +420,10 @@ def check_sangong(check: Checker) -> None:
 
 def check_projects(check: Checker) -> None:
     """The project tables' 预算数 add up to the 项目支出 of the 支出总表."""
-    # Project amounts keep no printed precision: allow one cent of their unit each.
+    # Project amounts keep no printed precision: allow one cent of their unit each. Filtered
+    # here, not in a query: the projects may be in memory.
     budgets = [Amount(p.budget_yuan or ZERO, printed_step(2, p.unit))
-               for p in check.disclosure.projects.exclude(name__startswith="部门整体")]
+               for p in check.projects if not p.name.startswith("部门整体")]
     project_total = check.cells.cell(T.EXPENDITURE_BY_FUNCTION, "", "project")
     if not budgets or sum(b.yuan for b in budgets) <= project_total.yuan:
         return  # many documents list only their key projects: the list may fall short
@@ -422,32 +435,28 @@ def check_projects(check: Checker) -> None:
 
 def check_empty_notes(check: Checker) -> None:
     """A table that says it is empty (本表为空表) must print no amount other than zero."""
-    tables = check.disclosure.tables.exclude(empty_note="")
-    for table in tables:
-        printed = check.disclosure.figures.filter(table=table.table).exclude(amount_yuan=0)
-        if printed.exists():
+    for table in check.cells.noted_empty:
+        printed = check.cells.nonzero.get(table.table, 0)
+        if printed:
             check.findings.append(Finding(
                 disclosure=check.disclosure, rule="empty_note_with_figures", table=table.table,
                 unit=table.unit, page=table.first_page,
                 message=f"{T(table.table).label}注明“{table.empty_note}”，但表中印有"
-                        f" {printed.count()} 个非零金额"))
+                        f" {printed} 个非零金额"))
 
 
 TABLE_CHECKS = (check_hierarchy, check_row_sums, check_summary, check_basic_expenditure,
                 check_sangong, check_projects, check_empty_notes)
 
 
-def run_table_checks(disclosure: Disclosure, cells: Cells | None = None) -> Checker:
-    """Every table identity compared on the disclosure's figures; the checker holds the
-    findings and how many comparisons were made (`runs`)."""
-    check = Checker(disclosure, cells or Cells.of(disclosure))
+def run_table_checks(disclosure: Disclosure, cells: Cells | None = None,
+                     projects: Iterable | None = None) -> Checker:
+    """Every table identity compared on the disclosure's figures (and projects); the checker
+    holds the findings and how many comparisons were made (`runs`)."""
+    check = Checker(disclosure, cells or Cells.of(disclosure), projects)
     for run in TABLE_CHECKS:
         run(check)
     return check
-
-
-def table_findings(disclosure: Disclosure, cells: Cells | None = None) -> list[Finding]:
-    return run_table_checks(disclosure, cells).findings
 
 
 def table_check_counts(disclosure: Disclosure) -> tuple[int, int]:

@@ -291,6 +291,10 @@ class Disclosure(models.Model):
     title = models.CharField("标题", max_length=300, blank=True)
     name_as_printed = models.CharField("表头名称", max_length=200, blank=True)
     summary_layout = models.PositiveSmallIntegerField("收支总表格式", default=2024)
+    # Findings keep only failures; the 数据质量 pages also need how many checks passed.
+    identity_checks = models.PositiveIntegerField(
+        "表内核对项数", null=True, blank=True,
+        help_text="校验本版本时进行的表内勾稽关系核对次数；为空表示在开始计数之前存入。")
     created_at = models.DateTimeField("创建时间", auto_now_add=True)
     published_at = models.DateTimeField("公开时间", null=True, blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,

@@ -3,9 +3,10 @@
 Three kinds of finding are stored (budgets.models.Finding): the table identities
 (`budgets.identities`), the prose restating table figures (`budgets.narrative`, rules
 "narrative_…") and what reading could not take in (rule "reading"). Findings record only
-failures; how many table checks were made is counted by running them again
-(`identities.table_check_counts`, shared with `check_documents`). A published version's figures
-never change (a correction is a new version, a new pk), so the count is cached by pk.
+failures; how many table checks were made is stored with the version when it is validated
+(`Disclosure.identity_checks`). A version stored before that was counted is counted once, on
+first view, and the count stored: a version's figures never change (a correction is a new
+version, a new pk).
 """
 
 from __future__ import annotations
@@ -13,7 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 
 from budgets.identities import table_check_counts
@@ -22,7 +22,6 @@ from budgets.selectors import disclosure_findings, published_disclosures, region
 
 READING = "reading"
 PROSE_PREFIX = "narrative"
-CACHE_SECONDS = 60 * 60 * 24 * 30
 
 # Sort keys of the overview (?sort=…; a leading "-" sorts descending).
 SORTS = {
@@ -39,13 +38,13 @@ DEFAULT_SORT = "-failed"
 
 
 def checks_run(disclosure: Disclosure) -> int:
-    """How many table identities were compared on this version (cached: its figures are fixed)."""
-    key = f"quality:checks:{disclosure.pk}:{disclosure.version}"
-    runs = cache.get(key)
-    if runs is None:
-        runs = table_check_counts(disclosure)[0]
-        cache.set(key, runs, CACHE_SECONDS)
-    return runs
+    """How many table identities were compared on this version: as stored when it was
+    validated, else counted now and stored."""
+    if disclosure.identity_checks is None:
+        disclosure.identity_checks = table_check_counts(disclosure)[0]
+        Disclosure.objects.filter(pk=disclosure.pk).update(
+            identity_checks=disclosure.identity_checks)
+    return disclosure.identity_checks
 
 
 def passed_share(checks: int, failed: int) -> Decimal | None:

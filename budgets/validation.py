@@ -1,7 +1,8 @@
 """Every check of a disclosure at once: the table identities (`identities`) and the prose
-restating table figures (`narrative`), stored as findings."""
+restating table figures (`narrative`), stored as findings, with how many table checks were
+made (`Disclosure.identity_checks`: findings keep only the failures)."""
 
-from budgets.identities import Cells, table_findings
+from budgets.identities import Cells, run_table_checks
 from budgets.models import Disclosure, Finding
 from budgets.narrative import narrative_findings
 
@@ -11,5 +12,7 @@ def validate_identities(disclosure: Disclosure) -> list[Finding]:
     what reading found (rule "reading") stays."""
     disclosure.findings.exclude(rule="reading").delete()
     cells = Cells.of(disclosure)
-    findings = table_findings(disclosure, cells) + narrative_findings(disclosure, cells)
-    return Finding.objects.bulk_create(findings)
+    tables = run_table_checks(disclosure, cells)
+    disclosure.identity_checks = tables.runs
+    disclosure.save(update_fields=["identity_checks"])
+    return Finding.objects.bulk_create(tables.findings + narrative_findings(disclosure, cells))

@@ -44,9 +44,9 @@ Amounts not read = printed − stored, at least 0 (per file). Coverage (totals) 
 printed) / Σ printed. A table the recogniser does not find at all adds no printed page, so
 coverage measures the tables found; files read and figures stored measure the rest.
 
-Identity checks: the table checks are run a second time, after the timing, on the stored
-figures (`budgets.identities.table_check_counts`, which the public quality page uses too):
-checks run = the comparisons made, passed = run − failed table checks. Failed = every
+Identity checks: checks run = the table identity comparisons made when the records were
+stored and checked (`Disclosure.identity_checks`, which the public quality page shows too),
+passed = run − failed table checks (the findings neither "reading" nor prose). Failed = every
 non-"reading" finding stored (table identities and prose against tables); prose checks are
 not counted as run, so passed covers the table identities.
 """
@@ -209,24 +209,10 @@ def figures_in_records(data: dict) -> int:
 # ---------------------------------------------------------------- storing and checking
 
 
-def _counted_table_checks(disclosures) -> tuple[int, int] | None:
-    """(checks run, checks failed) of the table identities, or None when they cannot be
-    counted."""
-    from budgets.identities import table_check_counts
-
-    run = failed = 0
-    try:
-        for disclosure in disclosures:
-            runs, fails = table_check_counts(disclosure)
-            run, failed = run + runs, failed + fails
-    except Exception:  # counting is a bonus; never let it fail the file
-        return None
-    return run, failed
-
-
 def _store_and_check(report: FileReport, data: dict, started: float) -> None:
     """Store the records under a temporary region, count the findings, roll everything back."""
     from budgets.models import Finding, Region
+    from budgets.quality import PROSE_PREFIX, READING
     from budgets.services import disclosures_store
 
     with transaction.atomic():
@@ -235,12 +221,12 @@ def _store_and_check(report: FileReport, data: dict, started: float) -> None:
         disclosures = disclosures_store(data=data, region=region, document=None)
         report.ms_total = (time.perf_counter() - started) * 1000
         findings = Finding.objects.filter(disclosure__in=disclosures)
-        report.reading_findings = findings.filter(rule="reading").count()
-        report.identity_failed = findings.exclude(rule="reading").count()
-        counted = _counted_table_checks(disclosures)
-        if counted is not None:
-            report.identity_checks = counted[0]
-            report.identity_passed = counted[0] - counted[1]
+        report.reading_findings = findings.filter(rule=READING).count()
+        report.identity_failed = findings.exclude(rule=READING).count()
+        table_failed = findings.exclude(rule=READING).exclude(
+            rule__startswith=PROSE_PREFIX).count()
+        report.identity_checks = sum(d.identity_checks for d in disclosures)
+        report.identity_passed = report.identity_checks - table_failed
         transaction.set_rollback(True)
 
 

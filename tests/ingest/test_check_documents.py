@@ -4,15 +4,19 @@ guard — and nothing stored. Run on the committed samples/ (read fully today)."
 import io
 import json
 import shutil
+import time
 
 import docx
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from budgets.identities import table_check_counts
 from budgets.models import Department, Disclosure, Figure, Finding, Region
 from budgets.sample_data import SAMPLE_DIR, read_sample
-from ingest.corpus_check import row_amounts
+from budgets.services import disclosures_store, region_get_or_create_path
+from ingest.corpus_check import FileReport, _store_and_check, row_amounts
+from tests.budgets.test_quality_counts import _luotai
 from tests.ingest.conftest import COMMITTED, transcribed_lines
 
 pytestmark = pytest.mark.django_db
@@ -106,6 +110,21 @@ def test_nothing_is_stored(folder):
     before = [m.objects.count() for m in models]
     check(folder)
     assert [m.objects.count() for m in models] == before
+
+
+def test_checks_run_and_passed_are_those_counted_when_the_records_were_checked():
+    """Records with a table identity, a prose restatement and a reading problem failing: the
+    counts stored at validation give what a second run of the table checks would."""
+    data = _luotai()
+    report = FileReport(file="luotai")
+    _store_and_check(report, data, time.perf_counter())
+    assert not Disclosure.objects.exists()
+    [kept] = disclosures_store(data=data, region=region_get_or_create_path(["河北省"]))
+    runs, failed = table_check_counts(kept)
+    assert failed > 0 and kept.findings.filter(rule__startswith="narrative").exists()
+    assert (report.identity_checks, report.identity_passed) == (runs, runs - failed)
+    assert report.identity_failed == kept.findings.exclude(rule="reading").count()
+    assert report.reading_findings == 1
 
 
 def test_baseline_below_passes_equal_passes_above_fails(folder, tmp_path):
