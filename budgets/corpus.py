@@ -457,7 +457,7 @@ class Generator:
         count = figures.flush()
         tables.flush()
         projects.flush()
-        added = [d.pk for _, d in new]
+        added = [m.disclosure.pk for m in new]
         PrintedLine.objects.add_lines_of(added)
         DisclosureTotals.objects.add_for(added)
         return len(new), count

@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ("budgets", "0008_publicversion"),
+        ("budgets", "0011_department_public_token"),
     ]
 
     operations = [
