@@ -12,7 +12,8 @@ number of concurrent clients, wrk (apt-get install wrk) requests paths drawn at 
 list for --seconds; printed: p50/p95/p99 in ms, requests/s, errors. Then the full lines CSV
 (every figure) once per client count 1 with its time and size, and the peak RSS of
 `export_lines` for one year and for every year (flat when memory does not grow with rows).
---cache chooses PUBLIC_CACHE of the server: off; on (each page computed by its first request);
+The server caches in Redis (--cache-url, default redis://127.0.0.1:6379/15, emptied before each
+server starts) as deployed. --cache chooses PUBLIC_CACHE of the server: off; on (each page computed by its first request);
 warm (on, and every listed path requested once before it is measured, as the cache holds the
 pages of a department after its publication is warmed: budgets/warming.py); both = off + warm.
 """
@@ -88,10 +89,15 @@ def path_lists(sample: int = 300) -> dict[str, list[str]]:
     }
 
 
-def start_server(cache: bool, static_root: str):
+def start_server(cache: bool, static_root: str, cache_url: str):
+    """gunicorn as deployed: 3 workers sharing one Redis cache (emptied first)."""
+    import redis
+
+    redis.Redis.from_url(cache_url).flushdb()
     env = dict(os.environ, DJANGO_DEBUG="0", SECRET_KEY="bench-only-secret-key-" + "x" * 40,
                ALLOWED_HOSTS="127.0.0.1", SECURE_SSL_REDIRECT="0", SECURE_HSTS_SECONDS="0",
-               PUBLIC_CACHE="1" if cache else "0", STATIC_ROOT=static_root, LOG_LEVEL="ERROR")
+               PUBLIC_CACHE="1" if cache else "0", STATIC_ROOT=static_root, LOG_LEVEL="ERROR",
+               CACHE_URL=cache_url)
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
                    cwd=ROOT, env=env, check=True)
     gunicorn = Path(sys.executable).with_name("gunicorn")
@@ -157,6 +163,8 @@ def main() -> None:
     parser.add_argument("--clients", type=int, nargs="+", default=[1, 10, 50])
     parser.add_argument("--cache", choices=["on", "off", "warm", "both"], default="both")
     parser.add_argument("--skip-csv", action="store_true", help="no full CSV, no RSS")
+    parser.add_argument("--cache-url", default="redis://127.0.0.1:6379/15",
+                        help="the Redis database the server caches in (emptied first)")
     args = parser.parse_args()
     if not shutil.which("wrk"):
         raise SystemExit("wrk not found: apt-get install wrk")
@@ -172,7 +180,7 @@ def main() -> None:
     static_root = tempfile.mkdtemp(prefix="bench-static-")
     try:
         for mode in modes:
-            server = start_server(mode != "off", static_root)
+            server = start_server(mode != "off", static_root, args.cache_url)
             try:
                 print(f"\nPUBLIC_CACHE={mode}")
                 print(f"{'case':<36} {'clients':>7} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} "
