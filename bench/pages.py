@@ -12,10 +12,11 @@ number of concurrent clients, wrk (apt-get install wrk) requests paths drawn at 
 list for --seconds; printed: p50/p95/p99 in ms, requests/s, errors. Then the full lines CSV
 (every figure) once per client count 1 with its time and size, and the peak RSS of
 `export_lines` for one year and for every year (flat when memory does not grow with rows).
-The server caches in Redis (--cache-url, default redis://127.0.0.1:6379/15, emptied before each
-server starts) as deployed. --cache chooses PUBLIC_CACHE of the server: off; on (each page computed by its first request);
-warm (on, and every listed path requested once before it is measured, as the cache holds the
-pages of a department after its publication is warmed: budgets/warming.py); both = off + warm.
+The server caches in Redis (--cache-url, default redis://127.0.0.1:6379/15, emptied before
+each server starts) as deployed. --cache chooses PUBLIC_CACHE of the server: off; on (each
+page computed by its first request); warm (on, and every listed path requested once before it
+is measured, as the cache holds the pages of a department after its publication is warmed:
+budgets/warming.py); both = off + warm.
 """
 
 from __future__ import annotations

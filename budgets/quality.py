@@ -30,9 +30,9 @@ SORTS = {
     "checks": lambda row: row.checks,
     "prose": lambda row: row.prose,
     "reading": lambda row: row.reading,
-    "year": lambda row: row.disclosure.year,
+    "year": lambda row: row.year,
     "region": lambda row: row.region,
-    "department": lambda row: row.disclosure.department.name,
+    "department": lambda row: row.department,
 }
 DEFAULT_SORT = "-failed"
 
@@ -99,12 +99,18 @@ def disclosure_quality(disclosure: Disclosure) -> DisclosureQuality:
 
 @dataclass
 class OverviewRow(CheckCounts):
-    disclosure: Disclosure
+    """One published disclosure in the overview: plain values (a country has hundreds of
+    thousands); `disclosure` is loaded only for the rows a page shows (`with_disclosures`)."""
+
+    disclosure_id: int
+    department: str
+    year: int
     region: str
     checks: int
     failed: int
     prose: int
     reading: int
+    disclosure: Disclosure | None = None
 
 
 @dataclass
@@ -133,16 +139,28 @@ def _counted(disclosures: QuerySet[Disclosure]) -> QuerySet[Disclosure]:
 def overview_rows(*, region: Region | None = None, year: int | None = None) -> list[OverviewRow]:
     """Every published disclosure (filtered by region with its sub-regions, and year) with
     its checks run, failed, prose mismatches and reading findings."""
-    disclosures = published_disclosures()
+    disclosures = Disclosure.objects.published()
     if region is not None:
         disclosures = disclosures.filter(department__region_id__in=region.descendant_ids())
     if year:
         disclosures = disclosures.filter(year=year)
+    for uncounted in disclosures.filter(identity_checks__isnull=True):  # stored before counting
+        checks_run(uncounted)
     paths = region_paths()
-    return [OverviewRow(disclosure=d, region=paths[d.department.region_id],
-                        checks=checks_run(d), failed=d.n_failed, prose=d.n_prose,
-                        reading=d.n_reading)
-            for d in _counted(disclosures)]
+    values = _counted(disclosures).order_by().values_list(
+        "pk", "department__name", "year", "department__region_id", "identity_checks",
+        "n_failed", "n_prose", "n_reading")
+    return [OverviewRow(disclosure_id=pk, department=name, year=y, region=paths[region_id],
+                        checks=checks, failed=failed, prose=prose, reading=reading)
+            for pk, name, y, region_id, checks, failed, prose, reading in values]
+
+
+def with_disclosures(rows: list[OverviewRow]) -> list[OverviewRow]:
+    """The rows of one page with their disclosures (for the links), in one query."""
+    loaded = published_disclosures().in_bulk([row.disclosure_id for row in rows])
+    for row in rows:
+        row.disclosure = loaded[row.disclosure_id]
+    return rows
 
 
 def sort_rows(rows: list, sort: str) -> tuple[list, str]:
@@ -157,8 +175,8 @@ def group_rows(rows: list[OverviewRow]) -> list[GroupRow]:
     """Totals per region and year, the most failures first."""
     groups: dict[tuple[str, int], GroupRow] = {}
     for row in rows:
-        key = (row.region, row.disclosure.year)
-        group = groups.setdefault(key, GroupRow(region=row.region, year=row.disclosure.year))
+        key = (row.region, row.year)
+        group = groups.setdefault(key, GroupRow(region=row.region, year=row.year))
         group.disclosures += 1
         group.checks += row.checks
         group.failed += row.failed

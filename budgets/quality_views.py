@@ -1,5 +1,6 @@
 """Public 数据质量 pages: one per published disclosure, and an overview of them all."""
 
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -30,13 +31,18 @@ def overview(request: HttpRequest) -> HttpResponse:
     data = form.cleaned_data if form.is_valid() else {}
     rows = quality.overview_rows(region=data.get("region"), year=data.get("year"))
     rows, sort = quality.sort_rows(rows, request.GET.get("sort", quality.DEFAULT_SORT))
+    # A country holds hundreds of thousands: the groups sum them all, the table shows a page.
+    page = Paginator(rows, ROWS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("sort", None)
-    ctx = {"form": form, "rows": rows, "groups": quality.group_rows(rows),
-           "headers": _sort_headers(query.urlencode(), sort)}
+    query.pop("page", None)
+    ctx = {"form": form, "rows": quality.with_disclosures(page.object_list), "page": page,
+           "page_range": page.paginator.get_elided_page_range(page.number),
+           "groups": quality.group_rows(rows), "headers": _sort_headers(query.urlencode(), sort)}
     return render(request, "budgets/quality/overview.html", ctx)
 
 
+ROWS_PER_PAGE = 100
 COLUMNS = (("region", "地区"), ("department", "部门"), ("year", "年度"), ("checks", "核对项"),
            ("share", "通过率"), ("failed", "未通过"), ("prose", "文表不符"), ("reading", "未能读取"))
 

@@ -158,3 +158,18 @@ def test_a_table_noted_empty_counts_every_non_zero_figure_it_prints():
     finding = _stored(data).findings.get(rule="empty_note_with_figures")
     assert finding.table == "gov_fund_by_function"
     assert finding.message.endswith("印有 3 个非零金额")  # figures, not summed cells (2)
+
+
+def test_the_overview_shows_a_page_of_rows_and_sums_them_all(client):
+    generate(disclosures=130, years=[2024, 2025], seed=5)
+    html = client.get("/quality/").content.decode()
+    table = html[html.index('id="quality-table"'):]
+    assert table.count('<th scope="row">') == 100
+    assert "共 130 份，第 1 / 2 页" in html
+    groups = html[html.index('id="quality-groups-table"'):html.index('id="quality-table"')]
+    counted = sum(int(n) for n in re.findall(r'年</td><td class="num">(\d+)</td>', groups))
+    assert counted == 130
+    second = client.get("/quality/", {"page": 2, "sort": "year"}).content.decode()
+    rows = second[second.index('id="quality-table"'):].count('<th scope="row">')
+    assert rows == 30
+    assert 'href="?sort=year&amp;page=1"' in second or 'href="?page=1&amp;sort=year"' in second
