@@ -14,24 +14,32 @@ from django.db import transaction
 logger = logging.getLogger(__name__)
 
 
+# name → (django-tasks task, Celery task); ingest/tasks.py registers its tasks when the app is
+# ready (IngestConfig.ready), so that this module, which the services use, imports no task.
+TASKS: dict[str, tuple] = {}
+
+
+def register(name: str, django_task, celery_task) -> None:
+    TASKS[name] = (django_task, celery_task)
+
+
 def enqueue(name: str, *args, failed: Callable[[Exception], None]) -> None:
     """Run task `name` of ingest/tasks.py with `args` on the configured queue. A django-tasks
     row is written at once (it commits with the caller's transaction); a Celery message is sent
     after the commit, or the worker could look for rows not yet committed. `failed` is told
     when the queue cannot be reached."""
-    from ingest import tasks  # the task modules import the services, which import this one
-
+    django_task, celery_task = TASKS[name]
     queue = settings.INGEST_QUEUE
     if queue == "immediate":
-        getattr(tasks, name).call(*args)
+        django_task.call(*args)
         return
 
     def send() -> None:
         try:
             if queue == "celery":
-                getattr(tasks, f"{name}_celery").delay(*args)
+                celery_task.delay(*args)
             else:
-                getattr(tasks, name).enqueue(*args)
+                django_task.enqueue(*args)
         except Exception as exc:
             failed(exc)
 

@@ -11,7 +11,7 @@ also runs that every 15 s (`requeue_stale_jobs_celery`), with django-tasks
 from django_tasks import task
 
 from budgets import warming
-from ingest import services
+from ingest import queues, services
 from portal.celery import app
 
 
@@ -39,3 +39,7 @@ def warm_public_pages_celery(disclosure_ids: list[int]) -> int:
 def requeue_stale_jobs_celery() -> int:
     """Run by Celery beat every 15 s (settings.CELERY_BEAT_SCHEDULE): jobs whose worker died."""
     return len(services.requeue_stale_jobs())
+
+
+queues.register("run_job", run_job, run_job_celery)
+queues.register("warm_public_pages", warm_public_pages, warm_public_pages_celery)
