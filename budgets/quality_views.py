@@ -38,11 +38,14 @@ def overview(request: HttpRequest) -> HttpResponse:
     query.pop("page", None)
     ctx = {"form": form, "rows": quality.with_disclosures(page.object_list), "page": page,
            "page_range": page.paginator.get_elided_page_range(page.number),
-           "groups": quality.group_rows(rows), "headers": _sort_headers(query.urlencode(), sort)}
+           "headers": _sort_headers(query.urlencode(), sort)}
+    groups = quality.group_rows(rows)  # the most failures first
+    ctx.update(groups=groups[:GROUPS_SHOWN], groups_count=len(groups))
     return render(request, "budgets/quality/overview.html", ctx)
 
 
 ROWS_PER_PAGE = 100
+GROUPS_SHOWN = 50  # of a country's ~12,000 region-years; a chosen region narrows them
 COLUMNS = (("region", "地区"), ("department", "部门"), ("year", "年度"), ("checks", "核对项"),
            ("share", "通过率"), ("failed", "未通过"), ("prose", "文表不符"), ("reading", "未能读取"))
 

@@ -173,3 +173,21 @@ def test_the_overview_shows_a_page_of_rows_and_sums_them_all(client):
     rows = second[second.index('id="quality-table"'):].count('<th scope="row">')
     assert rows == 30
     assert 'href="?sort=year&amp;page=1"' in second or 'href="?page=1&amp;sort=year"' in second
+
+
+def test_the_overview_lists_the_groups_with_the_most_failures_and_says_how_many(client,
+                                                                              monkeypatch):
+    from budgets import quality_views
+
+    monkeypatch.setattr(quality_views, "GROUPS_SHOWN", 2)  # 130 disclosures make 4 groups
+    generate(disclosures=130, years=[2024, 2025], seed=5)
+    failing = Disclosure.objects.order_by("pk").last()
+    failing.findings.create(rule="row_sum", table="expenditure_by_function", code="",
+                            column="total", message="测试：合计不等于各项之和")
+    html = client.get("/quality/").content.decode()
+    groups = html[html.index('id="quality-groups-table"'):html.index('id="quality-table"')]
+    assert groups.count('<th scope="row">') == 2
+    assert "共 4 组，列出未通过最多的 2 组" in html
+    first_group = re.search(r'<tr><th scope="row">([^<]+)</th><td>(\d+)年', groups).groups()
+    assert first_group[1] == str(failing.year)
+    assert first_group[0].endswith(failing.department.region.name)
