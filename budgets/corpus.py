@@ -35,14 +35,13 @@ from budgets.models import (
     Department,
     Disclosure,
     DisclosureTable,
-    DisclosureTotals,
     Figure,
-    PrintedLine,
     Project,
     Region,
     TableKind,
     Unit,
     normalise_name,
+    record_publication,
 )
 from budgets.schema import REVENUE_ITEM_LABELS, SANGONG_ROWS, column_label
 
@@ -457,9 +456,7 @@ class Generator:
         count = figures.flush()
         tables.flush()
         projects.flush()
-        added = [m.disclosure.pk for m in new]
-        PrintedLine.objects.add_lines_of(added)
-        DisclosureTotals.objects.add_for(added)
+        record_publication([m.disclosure.pk for m in new])
         return len(new), count
 
 

@@ -529,6 +529,13 @@ class PrintedLine(models.Model):
         return f"{self.table} {self.code} {self.name}"
 
 
+def record_publication(disclosure_ids) -> None:
+    """Write what public pages read instead of the figures of these just-published disclosures
+    (their lines and totals): once, as their figures never change afterwards."""
+    PrintedLine.objects.add_lines_of(disclosure_ids)
+    DisclosureTotals.objects.add_for(disclosure_ids)
+
+
 class Classification(models.Model):
     """Reference list of functional (201 › 20129 › 2012901) and economic (301 › 30101) codes."""
 

@@ -135,11 +135,16 @@ def chart_number(amount: Decimal | None) -> str:
     return f"{(amount or ZERO).quantize(Decimal('0.000001')).normalize():f}"
 
 
+def wan_expression(expression):
+    """An amount in 元 (a column, a sum) as 万元, in the database."""
+    return ExpressionWrapper(expression * Value(PER_WAN, output_field=MONEY_FIELD),
+                             output_field=MONEY_FIELD)
+
+
 def wan_sum(figures: QuerySet[Figure], group_by: str = "disclosure_id"):
     """A one-value subquery: the figures' amount_yuan summed, in 万元 (a code printed on several
     rows counts once with all its rows)."""
-    total = ExpressionWrapper(Sum("amount_yuan") * Value(PER_WAN, output_field=MONEY_FIELD),
-                              output_field=MONEY_FIELD)
+    total = wan_expression(Sum("amount_yuan"))
     return Subquery(figures.order_by().values(group_by).annotate(s=total).values("s")[:1],
                     output_field=MONEY_FIELD)
 
@@ -724,11 +729,6 @@ def total_field(table: str, code: str, column: str) -> str | None:
     """The DisclosureTotals field holding this cell, if it is one of TOTAL_CELLS."""
     return next((field for field, cell in TOTAL_CELLS.items() if cell == (table, code, column)),
                 None)
-
-
-def wan_expression(expression):
-    return ExpressionWrapper(expression * Value(PER_WAN, output_field=MONEY_FIELD),
-                             output_field=MONEY_FIELD)
 
 
 def printed_cell(table: str, code: str, column: str):

@@ -24,19 +24,18 @@ from budgets.models import (
     DepartmentName,
     Disclosure,
     DisclosureTable,
-    DisclosureTotals,
     Figure,
     Finding,
     Indicator,
     NarrativeSection,
     OrganisationUnit,
-    PrintedLine,
     Project,
     Region,
     SourceDocument,
     TableKind,
     Unit,
     normalise_name,
+    record_publication,
     to_yuan,
 )
 from budgets.schema import TABLE_COLUMNS, column_label
@@ -396,8 +395,7 @@ def disclosure_publish(*, disclosure: Disclosure, user=None) -> Disclosure:
     disclosure.status = Disclosure.Status.PUBLISHED
     disclosure.published_at, disclosure.published_by = now, user
     disclosure.save(update_fields=["status", "published_at", "published_by"])
-    PrintedLine.objects.add_lines_of([disclosure.pk])
-    DisclosureTotals.objects.add_for([disclosure.pk])
+    record_publication([disclosure.pk])
     return disclosure
 
 
